@@ -1,0 +1,56 @@
+# Hopu ERP-CRM — the two commands:
+#   make demo   set up everything, create the demo database, serve it on
+#               http://127.0.0.1:8000/ (DB=postgresql://... for PostgreSQL)
+#   make test   set up everything, run every test on SQLite and PostgreSQL
+#               and in a headless Chromium
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DB ?= sqlite
+NAME ?= hopu_demo
+LISTEN ?= 127.0.0.1:8000
+SAO_VERSION := 8.0.11
+# Debian packages the tests need: the browser and its driver, Chinese fonts
+# for the screenshots
+TEST_DEBS := chromium chromium-driver fonts-noto-cjk
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: demo test install install-test-debs clean
+
+demo: install
+	$(BIN)/hopu demo --db "$(DB)" --name "$(NAME)" --listen "$(LISTEN)"
+
+test: install install-test-debs
+	$(BIN)/hopu test
+
+install: $(VENV)/.installed var/sao/.installed
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip setuptools wheel
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+# The web client (sao) from npm; its index.html loads node_modules/
+# relative to itself, so its dependencies install inside its own folder.
+var/sao/.installed: Makefile
+	rm -rf var/sao var/sao-pack
+	mkdir -p var/sao-pack
+	cd var/sao-pack && npm pack --silent tryton-sao@$(SAO_VERSION)
+	tar -xzf var/sao-pack/tryton-sao-$(SAO_VERSION).tgz -C var/sao-pack
+	mv var/sao-pack/package var/sao
+	rm -rf var/sao-pack
+	cd var/sao && npm install --omit=dev --legacy-peer-deps --no-audit --no-fund --loglevel=error
+	touch $@
+
+install-test-debs:
+	@missing=""; for p in $(TEST_DEBS); do \
+		dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing Debian packages:$$missing"; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+clean:
+	rm -rf var $(VENV) *.egg-info

@@ -1,0 +1,1 @@
+"Command line of Hopu ERP-CRM: demo database, account sets, tests."

@@ -1,0 +1,49 @@
+"Keep a module's locale/zh_CN.po in step with its translatable strings."
+import os
+
+from . import paths
+
+
+def update(module):
+    """Add the module's untranslated strings to locale/zh_CN.po (empty
+    msgstr, to be filled with the manuals' words) and drop strings that are
+    gone. Return a one-line report."""
+    os.environ.update(paths.trytond_environ('sqlite', name='i18n'))
+    os.environ['DB_NAME'] = ':memory:'
+    os.environ.setdefault('DB_CACHE', str(paths.test_cache_dir('sqlite')))
+    import polib
+    from trytond.pool import Pool
+    from trytond.tests.test_tryton import DB_NAME, activate_module
+    from trytond.tools import find_path
+    from trytond.transaction import Transaction
+
+    activate_module(module)
+    with Transaction().start(DB_NAME, 0, readonly=True):
+        template = Pool().get('ir.translation').translation_export(
+            'en', module)
+    sources = polib.pofile(template.decode('utf-8')) if template else []
+
+    po_path = find_path(os.path.join(module, 'locale', 'zh_CN.po'), _test=None)
+    os.makedirs(os.path.dirname(po_path), exist_ok=True)
+    existing = {}
+    if os.path.exists(po_path):
+        existing = {
+            (e.msgctxt, e.msgid): e for e in polib.pofile(po_path)
+            if not e.obsolete}
+    po = polib.POFile(wrapwidth=78)
+    po.metadata = {'Content-Type': 'text/plain; charset=utf-8'}
+    missing = 0
+    for source in sources:
+        if not source.msgid:
+            continue
+        entry = existing.get((source.msgctxt, source.msgid))
+        if entry is None:
+            entry = polib.POEntry(
+                msgctxt=source.msgctxt, msgid=source.msgid, msgstr='',
+                flags=[f for f in source.flags if f != 'fuzzy'])
+        if not entry.msgstr:
+            missing += 1
+        po.append(entry)
+    po.sort()
+    po.save(po_path)
+    return f"{po_path}: {len(po)} strings, {missing} without a translation"

@@ -1,0 +1,136 @@
+"""hopu — set up, run and test Hopu ERP-CRM.
+
+    hopu demo [--db URI] [--name hopu_demo] [--listen 127.0.0.1:8000]
+    hopu serve [--db URI] [--name DB ...] [--listen HOST:PORT]
+    hopu setup-db NAME [--db URI]
+    hopu load-demo NAME [--db URI]
+    hopu config [--db URI] [--listen HOST:PORT]
+    hopu test [--backend sqlite,postgresql] [--module M ...] [--no-browser]
+    hopu i18n MODULE
+
+--db is 'sqlite' (the default: files in var/db) or a PostgreSQL server URI
+such as postgresql://postgres@127.0.0.1:5432/."""
+import argparse
+import os
+import sys
+
+from . import paths
+
+
+def _connect(name, db_uri):
+    os.environ.update(paths.trytond_environ(db_uri, name='cli'))
+    from proteus import config
+    return config.set_trytond(
+        database=name, config_file=os.environ['TRYTOND_CONFIG'])
+
+
+def cmd_setup_db(args):
+    from . import database
+    created = database.setup(args.name, args.db)
+    print(f"{args.name}: {'created' if created else 'updated'}"
+        f" on {paths.normalize_uri(args.db)}")
+
+
+def cmd_load_demo(args):
+    from . import demo
+    summary = demo.load(_connect(args.name, args.db))
+    print(f"{args.name}: demo data loaded: {summary}")
+
+
+def cmd_demo(args):
+    from . import database
+    created = database.setup(args.name, args.db)
+    print(f"{args.name}: {'created' if created else 'reused'}", flush=True)
+    # Demo data in a child process: the server below must start with a
+    # clean pool
+    import subprocess
+    subprocess.run([
+            sys.executable, '-m', 'hopu_cli.main', 'load-demo', args.name,
+            '--db', args.db or 'sqlite'], check=True)
+    if args.no_serve:
+        return
+    print(f"Serving http://{args.listen}/ (database {args.name}); "
+        "log in as admin / admin — Ctrl+C stops", flush=True)
+    cmd_serve(argparse.Namespace(
+            db=args.db, name=[args.name], listen=args.listen, dev=False))
+
+
+def cmd_serve(args):
+    from .server import serve
+    return serve(args.db, args.name or (), args.listen, dev=args.dev)
+
+
+def cmd_config(args):
+    print(paths.write_config(args.db, args.listen, name=args.config_name))
+
+
+def cmd_test(args):
+    from .testing import main as test_main
+    return test_main(args)
+
+
+def cmd_i18n(args):
+    from .i18n import update
+    print(update(args.module))
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(
+        prog='hopu', description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest='command', required=True)
+
+    def db_option(p):
+        p.add_argument('--db', default=os.environ.get('DB') or 'sqlite',
+            help="'sqlite' or a postgresql:// server URI")
+
+    p = sub.add_parser('demo', help="create, fill and serve the demo database")
+    db_option(p)
+    p.add_argument('--name', default='hopu_demo')
+    p.add_argument('--listen', default='127.0.0.1:8000')
+    p.add_argument('--no-serve', action='store_true')
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser('serve', help="run the server with the web client")
+    db_option(p)
+    p.add_argument('--name', nargs='*', help="databases loaded at start")
+    p.add_argument('--listen', default='127.0.0.1:8000')
+    p.add_argument('--dev', action='store_true')
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser('setup-db', help="create or update a Hopu database")
+    db_option(p)
+    p.add_argument('name')
+    p.set_defaults(func=cmd_setup_db)
+
+    p = sub.add_parser('load-demo', help="load the Chinese demo data")
+    db_option(p)
+    p.add_argument('name')
+    p.set_defaults(func=cmd_load_demo)
+
+    p = sub.add_parser('config', help="write the completed trytond config")
+    db_option(p)
+    p.add_argument('--listen')
+    p.add_argument('--config-name', default='local')
+    p.set_defaults(func=cmd_config)
+
+    p = sub.add_parser('test', help="run every test")
+    p.add_argument('--backend', default='sqlite,postgresql')
+    p.add_argument('--module', nargs='*')
+    p.add_argument('--no-browser', action='store_true')
+    p.add_argument('--failfast', action='store_true')
+    p.add_argument('-k', dest='pattern', action='append',
+        help="only tests matching this pattern (unittest -k)")
+    p.set_defaults(func=cmd_test)
+
+    p = sub.add_parser('i18n',
+        help="add the module's untranslated strings to locale/zh_CN.po")
+    p.add_argument('module')
+    p.set_defaults(func=cmd_i18n)
+
+    args = parser.parse_args(argv)
+    return args.func(args) or 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,186 @@
+"""Run every test: each module's unit tests and scenario doctests on SQLite
+and on PostgreSQL, the cross-module tests in tests/, and the browser tests.
+
+pytest ignores Tryton's load_tests() and would skip the scenarios, so the
+tests run under unittest, loaded by name (load_tests honoured), one process
+per backend and suite. The output ends with the count per backend and the
+line 'N passed, N failed'."""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+import unittest
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from . import paths
+
+LOGS = paths.VAR / 'test-logs'
+
+
+class PostgreSQLUnavailable(Exception):
+    pass
+
+
+def ensure_postgresql(uri=paths.DEFAULT_PG_URI):
+    "Start the local cluster when installed and down; fail loudly otherwise"
+    import psycopg
+
+    def ping():
+        with psycopg.connect(uri.rstrip('/') + '/postgres', connect_timeout=5):
+            return True
+    try:
+        return ping()
+    except psycopg.OperationalError:
+        pass
+    if shutil.which('pg_ctlcluster') and Path('/etc/postgresql').is_dir():
+        for version in sorted(os.listdir('/etc/postgresql')):
+            subprocess.run([
+                    'pg_ctlcluster', '--skip-systemctl-redirect', version,
+                    'main', 'start'], check=False)
+        for _ in range(30):
+            try:
+                return ping()
+            except psycopg.OperationalError:
+                time.sleep(1)
+    raise PostgreSQLUnavailable(
+        f"PostgreSQL tests were asked for but no server answers at {uri} "
+        "(and no local cluster could be started). Install and start "
+        "PostgreSQL, or run: hopu test --backend sqlite")
+
+
+def _suites(target):
+    "The unittest names of a target's test files"
+    if target == 'tests':
+        folder, package = paths.ROOT / 'tests', 'tests'
+    elif target == 'browser':
+        folder, package = paths.ROOT / 'tests' / 'browser', 'tests.browser'
+    else:
+        import importlib
+        package = f'trytond.modules.{target}.tests'
+        folder = Path(importlib.import_module(package).__file__).parent
+    return sorted(f'{package}.{p.stem}' for p in folder.glob('test_*.py'))
+
+
+def run_worker(backend, target, result_file, patterns=None, failfast=False):
+    "In a child process: run one target on one backend and write counts"
+    db_uri = paths.DEFAULT_PG_URI if backend == 'postgresql' else 'sqlite'
+
+    os.environ.update(paths.trytond_environ(
+            db_uri, name=f'test-{backend}-{target}'))
+    os.environ.setdefault('DB_CACHE', str(paths.test_cache_dir(backend)))
+    os.environ['DB_NAME'] = (
+        f'test_hopu_{target}_{os.getpid()}' if backend == 'postgresql'
+        else ':memory:')
+    os.environ['HOPU_TEST_BACKEND'] = backend
+    sys.path.insert(0, str(paths.ROOT))
+
+    loader = unittest.TestLoader()
+    if patterns:
+        loader.testNamePatterns = [
+            p if '*' in p else f'*{p}*' for p in patterns]
+    suite = loader.loadTestsFromNames(_suites(target))
+    runner = unittest.TextTestRunner(
+        stream=sys.stdout, verbosity=2, failfast=failfast)
+    result = runner.run(suite)
+    counts = {
+        'run': result.testsRun,
+        'failures': len(result.failures) + len(result.unexpectedSuccesses),
+        'errors': len(result.errors),
+        'skipped': len(result.skipped),
+        }
+    Path(result_file).write_text(json.dumps(counts))
+    return 0 if result.wasSuccessful() else 1
+
+
+def _run_job(backend, target, args):
+    LOGS.mkdir(parents=True, exist_ok=True)
+    log = LOGS / f'{backend}-{target}.log'
+    result_file = LOGS / f'{backend}-{target}.json'
+    result_file.unlink(missing_ok=True)
+    cmd = [sys.executable, '-m', 'hopu_cli.testing', backend, target,
+        str(result_file)]
+    for pattern in args.pattern or []:
+        cmd += ['-k', pattern]
+    if args.failfast:
+        cmd.append('--failfast')
+    start = time.monotonic()
+    with open(log, 'w') as fp:
+        code = subprocess.call(
+            cmd, stdout=fp, stderr=subprocess.STDOUT, cwd=paths.ROOT,
+            stdin=subprocess.DEVNULL)
+    if result_file.exists():
+        counts = json.loads(result_file.read_text())
+    else:
+        counts = {'run': 0, 'failures': 0, 'errors': 1, 'skipped': 0}
+    counts['seconds'] = time.monotonic() - start
+    counts['code'] = code
+    counts['log'] = log
+    return backend, target, counts
+
+
+def main(args):
+    backends = [b for b in args.backend.split(',') if b]
+    for backend in backends:
+        if backend not in {'sqlite', 'postgresql'}:
+            sys.exit(f"unknown backend {backend!r}")
+    if 'postgresql' in backends:
+        ensure_postgresql()
+    targets = args.module or paths.HOPU_MODULES + ['tests']
+    lanes = [[(b, t) for t in targets] for b in backends]
+    if not args.no_browser and not args.module:
+        lanes.append([('browser', 'browser')])
+
+    results = []
+
+    def run_lane(lane):
+        for backend, target in lane:
+            backend, target, counts = _run_job(backend, target, args)
+            results.append((backend, target, counts))
+            failed = counts['failures'] + counts['errors'] or counts['code']
+            print(f"[{'FAIL' if failed else 'ok'}] {backend:<10} "
+                f"{target:<14} {counts['run']:>4} tests "
+                f"{counts['seconds']:6.1f}s  ({counts['log']})", flush=True)
+            if failed:
+                print(counts['log'].read_text()[-20000:], flush=True)
+
+    with ThreadPoolExecutor(max_workers=2) as executor:
+        list(executor.map(run_lane, lanes))
+
+    print("\n== Tests run per backend ==")
+    total_passed = total_failed = 0
+    for backend in backends + (
+            ['browser'] if any(b == 'browser' for b, *_ in results) else []):
+        rows = [c for b, _, c in results if b == backend]
+        run = sum(c['run'] for c in rows)
+        failed = sum(c['failures'] + c['errors'] for c in rows)
+        skipped = sum(c['skipped'] for c in rows)
+        crashed = sum(1 for c in rows if c['code'] and not (
+                    c['failures'] + c['errors']))
+        failed += crashed + skipped
+        passed = run - failed if run >= failed else 0
+        total_passed += passed
+        total_failed += failed
+        print(f"{backend}: {run} tests run, {passed} passed, {failed} failed"
+            + (f" ({skipped} skipped count as failed)" if skipped else ""))
+    if not total_passed + total_failed:
+        total_failed = 1
+        print("no test ran")
+    print(f"{total_passed} passed, {total_failed} failed")
+    return 1 if total_failed else 0
+
+
+if __name__ == '__main__':
+    import argparse
+    parser = argparse.ArgumentParser()
+    parser.add_argument('backend')
+    parser.add_argument('target')
+    parser.add_argument('result_file')
+    parser.add_argument('-k', dest='patterns', action='append')
+    parser.add_argument('--failfast', action='store_true')
+    options = parser.parse_args()
+    sys.exit(run_worker(
+            options.backend, options.target, options.result_file,
+            options.patterns, options.failfast))

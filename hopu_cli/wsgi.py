@@ -1,0 +1,11 @@
+"""WSGI application for production: gunicorn/uwsgi load hopu_cli.wsgi:app.
+
+TRYTOND_CONFIG names the configuration (hopu writes a completed one with
+`hopu config`); TRYTOND_DATABASE_NAMES lists databases loaded at start."""
+from .server import patch_lazy_database_loading
+
+from trytond.application import app  # noqa: E402,I001
+
+patch_lazy_database_loading()
+
+__all__ = ['app']
