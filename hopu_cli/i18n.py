@@ -34,7 +34,8 @@ def update(module):
     po.metadata = {'Content-Type': 'text/plain; charset=utf-8'}
     missing = 0
     for source in sources:
-        if not source.msgid:
+        # Records created by code (no XML id) are not the module's strings
+        if not source.msgid or source.msgctxt.endswith(':None'):
             continue
         entry = existing.get((source.msgctxt, source.msgid))
         if entry is None:

@@ -30,7 +30,8 @@ class HopuTranslationTestMixin:
             if not e.obsolete and 'fuzzy' not in e.flags}
         missing = [
             f"{e.msgctxt} {e.msgid!r}" for e in sources
-            if e.msgid and not chinese.get((e.msgctxt, e.msgid))]
+            if e.msgid and not e.msgctxt.endswith(':None')
+            and not chinese.get((e.msgctxt, e.msgid))]
         self.assertFalse(
             missing, msg="Missing zh_CN translations:\n" + "\n".join(missing))
 
