@@ -75,6 +75,7 @@ class WebClientTestCase(unittest.TestCase):
         menu = page.locator('#menu')
         for root in ['系统管理', '客户管理', '合同管理']:
             expect(menu).to_contain_text(root)
+        expect(page.locator('#title')).to_have_text('皓普 ERP-CRM')
         self.open_menu(page, '系统管理', '公司或部门设定')
         tab = page.locator('#tabcontent .tab-pane.active')
         expect(tab).to_contain_text(demo.HEAD_COMPANY)
