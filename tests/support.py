@@ -1,5 +1,6 @@
 """What the cross-module and browser tests share: a real Hopu database made
 by the hopu CLI, a real trytond server process, a JSON-RPC client."""
+import atexit
 import base64
 import json
 import os
@@ -130,3 +131,23 @@ def running_server(db_uri, databases=()):
         process.terminate()
         process.wait(timeout=30)
         log.close()
+
+
+_demo_databases = {}
+
+
+def demo_database():
+    """The demo database of this run's backend, made once per test process
+    as `make demo` makes it: `hopu setup-db` + `hopu load-demo`, then both
+    again (what a second `make demo` does). Return its name and what the
+    four commands printed."""
+    db_uri = backend_uri()
+    if db_uri not in _demo_databases:
+        name = f'hopu_test_demo_{os.getpid()}'
+        drop_database(name, db_uri)
+        atexit.register(drop_database, name, db_uri)
+        outputs = []
+        for command in ['setup-db', 'load-demo'] * 2:
+            outputs.append(hopu(command, name, '--db', db_uri).stdout)
+        _demo_databases[db_uri] = name, outputs
+    return _demo_databases[db_uri]

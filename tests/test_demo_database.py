@@ -2,12 +2,11 @@
 created by the hopu CLI on the backend of the run, loaded twice without
 duplicates, served by a server that loads it lazily (not named at start),
 logged into over JSON-RPC as the demo users."""
-import os
 import unittest
 
 from hopu_cli import demo
 
-from .support import Client, backend_uri, drop_database, hopu, running_server
+from .support import Client, backend_uri, demo_database, running_server
 
 
 class DemoDatabaseTestCase(unittest.TestCase):
@@ -15,18 +14,14 @@ class DemoDatabaseTestCase(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.db_uri = backend_uri()
-        cls.name = f'hopu_test_demo_{os.getpid()}'
-        drop_database(cls.name, cls.db_uri)
-        cls.addClassCleanup(drop_database, cls.name, cls.db_uri)
+        cls.name, cls.outputs = demo_database()
 
     def test_demo_twice_then_served_lazily(self):
         "SYS-1 CRM-1 CRM-2: demo set up twice leaves one set, served lazily"
-        result = hopu('setup-db', self.name, '--db', self.db_uri)
-        self.assertIn(f'{self.name}: created', result.stdout)
-        hopu('load-demo', self.name, '--db', self.db_uri)
-        hopu('load-demo', self.name, '--db', self.db_uri)
-        result = hopu('setup-db', self.name, '--db', self.db_uri)
-        self.assertIn(f'{self.name}: updated', result.stdout)
+        created, loaded, updated, reloaded = self.outputs
+        self.assertIn(f'{self.name}: created', created)
+        self.assertIn(f'{self.name}: updated', updated)
+        self.assertIn(f'{self.name}: demo data loaded', reloaded)
 
         with running_server(self.db_uri) as url:
             self.assertIn(self.name, Client(url).call('common.db.list'))
