@@ -25,7 +25,9 @@ def backend_name(db_uri):
     return normalize_uri(db_uri).split(':', 1)[0]
 
 
-def write_config(db_uri=None, listen=None, name='local', sqlite_dir=None):
+def write_config(
+        db_uri=None, listen=None, name='local', sqlite_dir=None,
+        overrides=None):
     """Write var/trytond-<name>.conf: trytond.conf completed with the
     absolute paths of this checkout, the database URI and the listen address.
 
@@ -42,6 +44,10 @@ def write_config(db_uri=None, listen=None, name='local', sqlite_dir=None):
     parser.set('web', 'root', str(SAO_DIR))
     if listen:
         parser.set('web', 'listen', listen)
+    for (section, option), value in (overrides or {}).items():
+        if not parser.has_section(section):
+            parser.add_section(section)
+        parser.set(section, option, value)
     sqlite_dir.mkdir(parents=True, exist_ok=True)
     import hashlib
     import io
@@ -62,11 +68,11 @@ def write_config(db_uri=None, listen=None, name='local', sqlite_dir=None):
 
 def trytond_environ(
         db_uri=None, listen=None, name='local', environ=None,
-        sqlite_dir=None):
+        sqlite_dir=None, overrides=None):
     "Return an environment for a trytond process of this checkout"
     env = dict(os.environ if environ is None else environ)
     env['TRYTOND_CONFIG'] = str(
-        write_config(db_uri, listen, name, sqlite_dir))
+        write_config(db_uri, listen, name, sqlite_dir, overrides))
     return env
 
 

@@ -68,8 +68,11 @@ def run_worker(backend, target, result_file, patterns=None, failfast=False):
     "In a child process: run one target on one backend and write counts"
     db_uri = paths.DEFAULT_PG_URI if backend == 'postgresql' else 'sqlite'
 
+    # A test process is one worker: no cache listener thread, which would
+    # hold a connection to each test database and prevent dropping it
     os.environ.update(paths.trytond_environ(
-            db_uri, name=f'test-{backend}-{target}'))
+            db_uri, name=f'test-{backend}-{target}',
+            overrides={('cache', 'clean_timeout'): '300'}))
     os.environ.setdefault('DB_CACHE', str(paths.test_cache_dir(backend)))
     os.environ['DB_NAME'] = (
         f'test_hopu_{target}_{os.getpid()}' if backend == 'postgresql'
