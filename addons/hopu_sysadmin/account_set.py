@@ -10,6 +10,7 @@ import re
 
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Unique, fields
+from trytond.transaction import Transaction
 
 from .exceptions import AccountSetError
 
@@ -40,7 +41,7 @@ class AccountSet(ModelSQL, ModelView):
             ('server_database_unique', Unique(t, t.server, t.database),
                 'hopu_sysadmin.msg_account_set_database_unique'),
             ]
-        cls._order = [('server', 'ASC'), ('database', 'ASC')]
+        cls._order = [('server', 'ASC'), ('database', 'ASC'), ('id', 'ASC')]
 
     @classmethod
     def default_server(cls):
@@ -50,13 +51,23 @@ class AccountSet(ModelSQL, ModelView):
         return f'{self.database}@{self.server}'
 
     @classmethod
-    def validate_fields(cls, account_sets, field_names):
-        super().validate_fields(account_sets, field_names)
+    def validate(cls, account_sets):
+        super().validate(account_sets)
         for account_set in account_sets:
             if not SERVER_NAME.match(account_set.server or ''):
                 raise AccountSetError(gettext(
                         'hopu_sysadmin.msg_account_set_server_invalid',
                         server=account_set.server))
+            with Transaction().set_user(0), \
+                    Transaction().set_context(active_test=False):
+                duplicates = cls.search([
+                        ('server', '=', account_set.server),
+                        ('database', '=', account_set.database),
+                        ('id', '!=', account_set.id),
+                        ], limit=1)
+            if duplicates:
+                raise AccountSetError(gettext(
+                        'hopu_sysadmin.msg_account_set_database_unique'))
             if not DATABASE_NAME.match(account_set.database or ''):
                 raise AccountSetError(gettext(
                         'hopu_sysadmin.msg_account_set_database_invalid',

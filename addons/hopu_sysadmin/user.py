@@ -158,8 +158,9 @@ class User(metaclass=PoolMeta):
         user_id = Transaction().user
         user = cls(user_id)
         valid = False
-        if user.password_hash and old_password:
-            valid, _ = cls.check_password(old_password, user.password_hash)
+        _, password_hash, _ = cls._get_login(user.login)
+        if password_hash and old_password:
+            valid, _ = cls.check_password(old_password, password_hash)
         if not valid:
             raise PasswordChangeError(gettext(
                     'hopu_sysadmin.msg_password_old_wrong'))
