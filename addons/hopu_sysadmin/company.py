@@ -11,7 +11,7 @@ from trytond.model import ModelSQL, Unique, fields, tree
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction, without_check_access
 
-from .exceptions import CompanyReferencedError
+from .exceptions import CompanyCodeError, CompanyReferencedError
 
 
 class Company(tree(name='rec_name'), metaclass=PoolMeta):
@@ -135,6 +135,19 @@ class Company(tree(name='rec_name'), metaclass=PoolMeta):
                 values['code'] = cls._next_code(taken)
                 taken.add(values['code'])
         return super().create(vlist)
+
+    @classmethod
+    def validate(cls, companies):
+        super().validate(companies)
+        codes = [c.code for c in companies if c.code]
+        with Transaction().set_user(0), \
+                Transaction().set_context(active_test=False):
+            found = cls.search([('code', 'in', codes)], order=[])
+        for company in companies:
+            if any(f.code == company.code and f.id != company.id
+                    for f in found):
+                raise CompanyCodeError(gettext(
+                        'hopu_sysadmin.msg_company_code_unique'))
 
     @classmethod
     def delete(cls, companies):

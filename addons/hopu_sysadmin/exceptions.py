@@ -9,6 +9,10 @@ class CompanyReferencedError(UserError):
     pass
 
 
+class CompanyCodeError(ValidationError):
+    pass
+
+
 class HopuPasswordError(PasswordError):
     pass
 

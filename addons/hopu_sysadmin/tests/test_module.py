@@ -144,11 +144,6 @@ class HopuSysadminTestCase(
             self.assertEqual(branch.fax, '021-87654321')
             self.assertTrue(head.code)
 
-            with self.assertRaises(UserError):
-                Company.create([{
-                            'code': 'SH01', 'full_name': "重复编号",
-                            'currency': head.currency.id}])
-
             dept, = Company.create([{
                         'code': 'CW01', 'full_name': "总部财务部",
                         'parent': head.id, 'currency': head.currency.id}])
@@ -165,6 +160,12 @@ class HopuSysadminTestCase(
             Company.delete([dept])
             with Transaction().set_user(0):
                 self.assertFalse(Company.search([('id', '=', dept.id)]))
+
+            # the code is unique
+            with self.assertRaises(UserError):
+                Company.create([{
+                            'code': 'SH01', 'full_name': "重复编号",
+                            'currency': head.currency.id}])
 
     @with_transaction()
     def test_password_policy(self):
@@ -533,11 +534,15 @@ class HopuSysadminTestCase(
         with self.assertRaises(UserError):
             AccountSet.create([{
                         'company': company.id, 'server': 'localhost',
-                        'database': 'hopu_sh'}])
+                        'database': 'bad name;'}])
+        with self.assertRaises(UserError):
+            AccountSet.create([{
+                        'company': company.id, 'server': 'bad server!',
+                        'database': 'hopu_gz'}])
         with self.assertRaises(UserError):
             AccountSet.create([{
                         'company': company.id, 'server': 'localhost',
-                        'database': 'bad name;'}])
+                        'database': 'hopu_sh'}])
 
 
 del ModuleTestCase
