@@ -151,6 +151,10 @@ class Company(tree(name='rec_name'), metaclass=PoolMeta):
 
     @classmethod
     def delete(cls, companies):
+        pool = Pool()
+        ModelAccess = pool.get('ir.model.access')
+        # The right to delete first: a refused delete tells nothing more
+        ModelAccess.check(cls.__name__, 'delete')
         cls.check_referenced(companies)
         super().delete(companies)
 
