@@ -283,23 +283,29 @@ class RightOverviewReport(Report):
         User = pool.get('res.user')
         Program = pool.get('hopu.program')
         names = {r: getattr(Overview, f'perm_{r}').string for r in RIGHTS}
+        header = [
+            gettext('hopu_sysadmin.msg_overview_login'),
+            User.name.string,
+            gettext('hopu_sysadmin.msg_overview_company'),
+            gettext('hopu_sysadmin.msg_overview_program_code'),
+            Program.name.string,
+            ] + [names[r] for r in RIGHTS]
         with Transaction().set_context(_check_access=False):
-            header = [
-                gettext('hopu_sysadmin.msg_overview_login'),
-                User.name.string,
-                gettext('hopu_sysadmin.msg_overview_company'),
-                gettext('hopu_sysadmin.msg_overview_program_code'),
-                Program.name.string,
-                ] + [names[r] for r in RIGHTS]
-            rows = []
-            for record in sorted(records,
-                    key=lambda r: (r.login or '', r.program_code or '')):
-                rows.append([
-                        record.login, record.user.name or '',
-                        record.company.rec_name if record.company else '',
-                        record.program_code, record.program.name,
-                        ] + ['✓' if getattr(record, f'perm_{r}') else ''
-                        for r in RIGHTS])
+            values = Overview.read([r.id for r in records], [
+                    'login', 'program_code', 'user.name',
+                    'company.rec_name', 'program.name',
+                    *[f'perm_{r}' for r in RIGHTS]])
+        rows = []
+        for value in sorted(values,
+                key=lambda v: (v['login'] or '', v['program_code'] or '')):
+            user = value.get('user.') or {}
+            company = value.get('company.') or {}
+            program = value.get('program.') or {}
+            rows.append([
+                    value['login'], user.get('name') or '',
+                    company.get('rec_name') or '',
+                    value['program_code'], program.get('name') or '',
+                    ] + ['✓' if value[f'perm_{r}'] else '' for r in RIGHTS])
         return [header] + rows
 
     @classmethod

@@ -545,4 +545,85 @@ class HopuSysadminTestCase(
                         'database': 'hopu_sh'}])
 
 
+    @with_transaction()
+    def test_account_set_databases(self):
+        "SYS-2/SYS-9: account set create, duplicate, backup, archive, restore, delete"
+        pool = Pool()
+        AccountSet = pool.get('hopu.account_set')
+        from trytond.modules.hopu_sysadmin import account_set_db
+        company = create_company(name="皓普科技广州分公司")
+        Company = pool.get('company.company')
+        Company.write([company], {'code': 'GZ01', 'short_name': "广州分公司"})
+        name = f'hopu_test_as_{os.getpid()}'
+        account_set, = AccountSet.create([{
+                    'company': company.id, 'server': 'localhost',
+                    'database': name}])
+        try:
+            AccountSet.create_database([account_set])
+            self.assertEqual(account_set.state, 'created')
+            self.assertTrue(account_set_db.exists('localhost', name))
+            self.assertIn(name, Transaction().database.list())
+
+            # the company exists inside the new database
+            self.assertEqual(self._company_codes(name), ['GZ01'])
+
+            # a second account set on the same database is refused and
+            # creates nothing
+            other, = AccountSet.create([{
+                        'company': company.id, 'server': '127.0.0.1',
+                        'database': name}])
+            with self.assertRaises(UserError):
+                AccountSet.create_database([other])
+            self.assertEqual(other.state, 'draft')
+            AccountSet.delete([other])
+
+            AccountSet.backup([account_set])
+            backup, = account_set.backups
+            self.assertTrue(os.path.exists(backup.path))
+
+            AccountSet.archive([account_set])
+            self.assertEqual(account_set.state, 'archived')
+            self.assertFalse(account_set_db.exists('localhost', name))
+
+            AccountSet.restore([account_set])
+            self.assertEqual(account_set.state, 'created')
+            self.assertEqual(self._company_codes(name), ['GZ01'])
+        finally:
+            AccountSet.delete([account_set])
+        self.assertFalse(account_set_db.exists('localhost', name))
+
+    @staticmethod
+    def _company_codes(name):
+        "The company codes inside the account set's database"
+        import subprocess
+        import sys
+        code = (
+            "import os, sys\n"
+            "from trytond import config\n"
+            "config.update_etc(os.environ['TRYTOND_CONFIG'])\n"
+            "from trytond import backend\n"
+            "db = backend.Database(sys.argv[1]).connect()\n"
+            "conn = db.get_connection()\n"
+            "cur = conn.cursor()\n"
+            "cur.execute('SELECT code FROM company_company ORDER BY code')\n"
+            "print(','.join(r[0] for r in cur))\n")
+        result = subprocess.run(
+            [sys.executable, '-c', code, name], capture_output=True,
+            text=True, check=True)
+        return result.stdout.strip().split(',')
+
+    @with_transaction()
+    def test_account_set_unreachable_server(self):
+        "SYS-2: a server that can't be reached gets a clear error, nothing created"
+        pool = Pool()
+        AccountSet = pool.get('hopu.account_set')
+        company = create_company()
+        account_set, = AccountSet.create([{
+                    'company': company.id, 'server': 'db.invalid',
+                    'database': 'hopu_nowhere'}])
+        with self.assertRaises(UserError):
+            AccountSet.create_database([account_set])
+        self.assertEqual(account_set.state, 'draft')
+
+
 del ModuleTestCase
