@@ -166,14 +166,16 @@ class AccountSet(Workflow, ModelSQL, ModelView):
     def create_database(cls, account_sets):
         pool = Pool()
         User = pool.get('res.user')
-        _, admin_hash, _ = User._get_login(User(Transaction().user).login) \
-            if Transaction().user else (None, None, None)
+        creator = User(Transaction().user) if Transaction().user else None
+        _, admin_hash, _ = (User._get_login(creator.login) if creator
+            else (None, None, None))
         modules = cls._modules()
         for account_set in account_sets:
             account_set._call(
                 db.create, account_set.server, account_set.database,
                 modules, account_set._company_values(),
-                admin_password_hash=admin_hash)
+                admin_password_hash=admin_hash,
+                email=creator.email if creator else None)
 
     @classmethod
     @ModelView.button

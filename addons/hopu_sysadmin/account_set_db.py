@@ -7,6 +7,7 @@ Each operation either completes or leaves nothing half-done: a database
 created by a failed initialisation is dropped again."""
 import datetime as dt
 import os
+import secrets
 import shutil
 import socket
 import sqlite3
@@ -117,7 +118,8 @@ def _run(cmd, env=None, msg_id='msg_account_set_operation_failed',
     return result
 
 
-def create(server, database, modules, company, admin_password_hash=None):
+def create(server, database, modules, company, admin_password_hash=None,
+        email=None):
     """Create and initialise the database: the modules activated, zh_CN
     loaded and the company created inside it"""
     uri = server_uri(server)
@@ -133,12 +135,17 @@ def create(server, database, modules, company, admin_password_hash=None):
     else:
         sqlite3.connect(sqlite_path(database)).close()
     conf = _config_file(uri)
+    fd, passfile = tempfile.mkstemp(suffix='.pass', prefix='hopu-')
     try:
-        env = dict(os.environ, TRYTOND_CONFIG=conf)
+        with os.fdopen(fd, 'w') as fp:
+            # replaced by the creator's password hash below
+            fp.write(secrets.token_urlsafe(24) + '\n')
+        env = dict(os.environ, TRYTOND_CONFIG=conf, TRYTONPASSFILE=passfile)
         bindir = os.path.dirname(sys.executable)
         _run([os.path.join(bindir, 'trytond-admin'), '-c', conf,
                 '-d', database, '--activate-dependencies',
-                '-u', *modules, '-l', 'zh_CN', '--email', ''],
+                '-u', *modules, '-l', 'zh_CN',
+                '--email', email or 'admin@example.com'],
             env=env, database=database)
         env['HOPU_ACCOUNT_SET_COMPANY'] = repr(company)
         if admin_password_hash:
@@ -151,6 +158,7 @@ def create(server, database, modules, company, admin_password_hash=None):
         raise
     finally:
         os.unlink(conf)
+        os.unlink(passfile)
     clear_list_cache()
 
 

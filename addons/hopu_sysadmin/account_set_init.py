@@ -4,6 +4,7 @@
 inside its new database and give the administrator it and the password
 of the administrator who created it."""
 import ast
+from decimal import Decimal
 import os
 import sys
 
@@ -29,7 +30,7 @@ def main(database):
         else:
             cny, = Currency.create([{
                         'name': "人民币", 'code': 'CNY', 'symbol': '¥',
-                        'rounding': 0.01, 'digits': 2}])
+                        'rounding': Decimal('0.01'), 'digits': 2}])
         companies = Company.search([('code', '=', company['code'])])
         if not companies:
             companies = Company.create([{

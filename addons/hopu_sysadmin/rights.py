@@ -290,22 +290,36 @@ class RightOverviewReport(Report):
             gettext('hopu_sysadmin.msg_overview_program_code'),
             Program.name.string,
             ] + [names[r] for r in RIGHTS]
+        Company = pool.get('company.company')
+        UserRight = pool.get('hopu.user.right')
+        # Plain SQL: the report covers hundreds of users × programs
+        right = UserRight.__table__()
+        user = User.__table__()
+        program = Program.__table__()
+        cursor = Transaction().connection.cursor()
+        values = []
+        for sub in _chunks([r.id for r in records], 1000):
+            cursor.execute(*right
+                .join(user, condition=right.user == user.id)
+                .join(program, condition=right.program == program.id)
+                .select(
+                    user.login, user.name, user.company, program.code,
+                    program.id,
+                    *[getattr(right, f'perm_{r}') for r in RIGHTS],
+                    where=right.id.in_(sub)))
+            values.extend(cursor)
         with Transaction().set_context(_check_access=False):
-            values = Overview.read([r.id for r in records], [
-                    'login', 'program_code', 'user.name',
-                    'company.rec_name', 'program.name',
-                    *[f'perm_{r}' for r in RIGHTS]])
+            programs = {p.id: p.name for p in Program.browse(
+                    list({v[4] for v in values}))}
+            companies = {c.id: c.rec_name for c in Company.browse(
+                    [i for i in {v[2] for v in values} if i])}
         rows = []
-        for value in sorted(values,
-                key=lambda v: (v['login'] or '', v['program_code'] or '')):
-            user = value.get('user.') or {}
-            company = value.get('company.') or {}
-            program = value.get('program.') or {}
+        for login, name, company, code, program_id, *perms in sorted(
+                values, key=lambda v: (v[0] or '', v[3] or '')):
             rows.append([
-                    value['login'], user.get('name') or '',
-                    company.get('rec_name') or '',
-                    value['program_code'], program.get('name') or '',
-                    ] + ['✓' if value[f'perm_{r}'] else '' for r in RIGHTS])
+                    login, name or '', companies.get(company, ''),
+                    code, programs.get(program_id, ''),
+                    ] + ['✓' if p else '' for p in perms])
         return [header] + rows
 
     @classmethod
