@@ -10,7 +10,7 @@ approve buttons for approve. A user's rights on a program are memberships of
 those groups, kept in step by hopu.user.right. Role groups (CRM) carry record
 rules only, never model access, so the rights decide alone which operations
 a user may do."""
-from sql.functions import CurrentTimestamp
+import datetime
 
 from trytond.cache import Cache
 from trytond.i18n import gettext
@@ -420,12 +420,12 @@ class UserRight(ModelSQL, ModelView):
             cursor.execute(*user_group.delete(
                     where=user_group.id.in_(sub_ids)))
         create_uid = Transaction().user
+        now = datetime.datetime.now()
         for sub in _chunks(to_create, 1000):
             cursor.execute(*user_group.insert(
                     [user_group.user, user_group.group,
                         user_group.create_uid, user_group.create_date],
-                    [[u, g, create_uid, CurrentTimestamp()]
-                        for u, g in sub]))
+                    [[u, g, create_uid, now] for u, g in sub]))
         if to_delete or to_create:
             User._get_groups_cache.clear()
 

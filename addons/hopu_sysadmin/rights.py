@@ -121,13 +121,14 @@ def _copy_rights(cls, source, targets, mode):
     source_rights = {row[0]: row[1:] for row in cursor}
     target_ids = [t.id for t in targets]
 
-    existing = {}
+    existing, by_user = {}, {}
     for sub in _chunks(target_ids):
         cursor.execute(*table.select(
                 table.id, table.user, table.program, *perms,
                 where=table.user.in_(sub)))
         for id_, user_id, program_id, *values in cursor:
             existing[(user_id, program_id)] = (id_, values)
+            by_user.setdefault(user_id, {})[program_id] = id_
 
     to_create, to_update, to_delete = [], {}, []
     for user_id in target_ids:
@@ -143,8 +144,8 @@ def _copy_rights(cls, source, targets, mode):
             else:
                 to_create.append((user_id, program_id, values))
         if mode == 'replace':
-            for (u, program_id), (id_, _) in existing.items():
-                if u == user_id and program_id not in source_rights:
+            for program_id, id_ in by_user.get(user_id, {}).items():
+                if program_id not in source_rights:
                     to_delete.append(id_)
 
     # Plain SQL: copying to a hundred users must stay fast; the history
