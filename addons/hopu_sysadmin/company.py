@@ -47,7 +47,6 @@ class Company(tree(name='rec_name'), metaclass=PoolMeta):
             ('code_unique', Unique(t, t.code),
                 'hopu_sysadmin.msg_company_code_unique'),
             ]
-        cls.party.states = {}
 
     @classmethod
     def default_currency(cls):

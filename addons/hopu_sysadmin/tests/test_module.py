@@ -85,10 +85,53 @@ class HopuTranslationTestMixin:
             missing, msg="Missing zh_CN translations:\n" + "\n".join(missing))
 
 
+class HopuProgramTestMixin:
+    "SYS-7: every screen of the module is an application program"
+
+    @with_transaction()
+    def test_every_menu_is_a_program(self):
+        "SYS-7: each menu with an action is (or is under) a program's menu"
+        pool = Pool()
+        ModelData = pool.get('ir.model.data')
+        Menu = pool.get('ir.ui.menu')
+        Program = pool.get('hopu.program')
+        program_menus = {p.menu.id for p in Program.search([]) if p.menu}
+        missing = []
+        for data in ModelData.search([
+                    ('module', '=', self.module),
+                    ('model', '=', 'ir.ui.menu'),
+                    ]):
+            menu = Menu(data.db_id)
+            if not menu.action:
+                continue
+            node, found = menu, False
+            while node:
+                if node.id in program_menus:
+                    found = True
+                    break
+                node = node.parent
+            if not found and not self._menu_open_to_all(menu):
+                missing.append(data.fs_id)
+        self.assertFalse(missing, msg=f"Menus without a program: {missing}")
+
+    def _menu_open_to_all(self, menu):
+        "Menus every user has (their own password, preferences)"
+        return menu.id in self._open_menus()
+
+    def _open_menus(self):
+        return set()
+
+
 class HopuSysadminTestCase(
-        HopuTranslationTestMixin, CompanyTestMixin, ModuleTestCase):
+        HopuTranslationTestMixin, HopuProgramTestMixin, CompanyTestMixin,
+        ModuleTestCase):
     "Test Hopu System Administration module"
     module = 'hopu_sysadmin'
+
+    def _open_menus(self):
+        pool = Pool()
+        ModelData = pool.get('ir.model.data')
+        return {ModelData.get_id('hopu_sysadmin', 'menu_user_password_change')}
 
     @property
     def _skip_company_rule(self):
