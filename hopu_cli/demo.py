@@ -134,6 +134,54 @@ def skip_config_wizard(config):
     Item.save(items)
 
 
+SYSADMIN_COMPANIES = [
+    # (full name, code, short name, phone, fax)
+    (HEAD_COMPANY, 'HP00', '皓普集团', '010-88886666', '010-88886667'),
+    ('皓普科技上海分公司', 'SH01', '上海分公司', '021-66668888', '021-66668889'),
+    ('皓普科技广州分公司', 'GZ01', '广州分公司', '020-38886666', '020-38886667'),
+    ('总部财务部', 'CW01', '财务部', '010-88886668', None),
+    ]
+
+
+def load_sysadmin(config, companies):
+    """SYS-1/SYS-2: codes, short names, phone and fax of the demo companies;
+    the head company's account set (registered, not created); the demo
+    logins keep their documented password (no forced change)"""
+    from proteus import Model
+    Company = Model.get('company.company', config=config)
+    AccountSet = Model.get('hopu.account_set', config=config)
+    User = Model.get('res.user', config=config)
+
+    for name, code, short_name, phone, fax in SYSADMIN_COMPANIES:
+        company = companies.get(name)
+        if not company:
+            continue
+        company = Company(company.id)
+        if company.code != code and not Company.find(
+                [('code', '=', code), ('id', '!=', company.id)]):
+            company.code = code
+        company.short_name = company.short_name or short_name
+        company.phone = company.phone or phone
+        company.fax = company.fax or fax
+        company.save()
+
+    head = companies[HEAD_COMPANY]
+    if not AccountSet.find([('database', '=', 'hopu_hp00')]):
+        account_set = AccountSet(
+            company=Company(head.id), server='localhost',
+            database='hopu_hp00')
+        account_set.save()
+
+    users = User.find([
+            ('login', 'in', [u[0] for u in USERS]),
+            ('hopu_password_change', '=', True)])
+    if users:
+        User._proxy.write(
+            [u.id for u in users], {'hopu_password_change': False},
+            config.context)
+    return [c[1] for c in SYSADMIN_COMPANIES if c[0] in companies]
+
+
 def load(config=None):
     """Load the demo data into the database proteus is connected to.
     Return a summary of what exists afterwards."""
@@ -148,4 +196,6 @@ def load(config=None):
     if 'hopu_crm' in activated:
         employees = load_users(config, companies)
         summary['employees'] = sorted(employees)
+    if 'hopu_sysadmin' in activated:
+        summary['company_codes'] = load_sysadmin(config, companies)
     return summary

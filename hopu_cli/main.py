@@ -7,6 +7,8 @@
     hopu config [--db URI] [--listen HOST:PORT]
     hopu test [--backend sqlite,postgresql] [--module M ...] [--no-browser]
     hopu i18n MODULE
+    hopu account-set list|create|backup|restore|archive|delete --in DB
+        [--company CODE] [--server HOST] DATABASE
 
 --db is 'sqlite' (the default: files in var/db) or a PostgreSQL server URI
 such as postgresql://postgres@127.0.0.1:5432/."""
@@ -74,6 +76,58 @@ def cmd_i18n(args):
     print(update(args.module))
 
 
+def cmd_account_set(args):
+    """SYS-2: account sets (帐套) from the command line, through the
+    hopu.account_set records of the database given with --in"""
+    config = _connect(args.in_db, args.db)
+    from proteus import Model
+    AccountSet = Model.get('hopu.account_set', config=config)
+    Company = Model.get('company.company', config=config)
+    # the command works for every company of the register
+    config._context['_companies'] = [c.id for c in Company.find([])]
+    if args.action == 'list':
+        for account_set in AccountSet.find([]):
+            print(f"{account_set.database}\t{account_set.server}\t"
+                f"{account_set.company.code}\t{account_set.state}")
+        return 0
+    if not args.database:
+        sys.exit("account-set: the database name is required")
+    found = AccountSet.find([
+            ('database', '=', args.database),
+            ('server', '=', args.server)])
+    from trytond.exceptions import UserError
+    try:
+        _account_set_action(args, found, AccountSet, Company)
+    except UserError as exception:
+        sys.exit(f"account-set: {exception.message}")
+    print(f"{args.database}@{args.server}: {args.action} done")
+    return 0
+
+
+def _account_set_action(args, found, AccountSet, Company):
+    if args.action == 'create':
+        if found:
+            account_set, = found
+        else:
+            companies = Company.find([('code', '=', args.company)])
+            if not companies:
+                sys.exit(f"account-set: no company with code {args.company!r}")
+            account_set = AccountSet(
+                company=companies[0], server=args.server,
+                database=args.database)
+            account_set.save()
+        account_set.click('create_database')
+    else:
+        if not found:
+            sys.exit(f"account-set: no account set {args.database}"
+                f"@{args.server}")
+        account_set, = found
+        if args.action == 'delete':
+            account_set.delete()
+        else:
+            account_set.click(args.action)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(
         prog='hopu', description=__doc__,
@@ -127,6 +181,18 @@ def main(argv=None):
         help="add the module's untranslated strings to locale/zh_CN.po")
     p.add_argument('module')
     p.set_defaults(func=cmd_i18n)
+
+    p = sub.add_parser('account-set',
+        help="create, back up, restore, archive or delete account sets")
+    db_option(p)
+    p.add_argument('action', choices=[
+            'list', 'create', 'backup', 'restore', 'archive', 'delete'])
+    p.add_argument('database', nargs='?')
+    p.add_argument('--in', dest='in_db', required=True,
+        help="the database holding the account set register")
+    p.add_argument('--server', default='localhost')
+    p.add_argument('--company', help="the company code (create)")
+    p.set_defaults(func=cmd_account_set)
 
     args = parser.parse_args(argv)
     return args.func(args) or 0

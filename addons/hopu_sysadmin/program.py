@@ -10,8 +10,16 @@ approve buttons for approve. A user's rights on a program are memberships of
 those groups, kept in step by hopu.user.right. Role groups (CRM) carry record
 rules only, never model access, so the rights decide alone which operations
 a user may do."""
+import datetime
+
+from trytond.cache import Cache
+from trytond.i18n import gettext
 from trytond.model import DeactivableMixin, ModelSQL, ModelView, Unique, fields
+from trytond.model.modelstorage import ModelStorage
 from trytond.pool import Pool
+from trytond.transaction import Transaction
+
+from .exceptions import ExportAccessError
 
 RIGHTS = ['read', 'create', 'write', 'delete', 'print', 'export', 'approve']
 MODEL_RIGHTS = ['read', 'write', 'create', 'delete']
@@ -20,6 +28,8 @@ MODEL_RIGHTS = ['read', 'write', 'create', 'delete']
 class Program(DeactivableMixin, ModelSQL, ModelView):
     "Application Program"
     __name__ = 'hopu.program'
+    _history = True
+    _export_groups_cache = Cache('hopu.program.export_groups', context=False)
 
     code = fields.Char("Code", required=True)
     name = fields.Char("Name", required=True, translate=True)
@@ -33,6 +43,10 @@ class Program(DeactivableMixin, ModelSQL, ModelView):
         "Approve Buttons")
     reports = fields.Many2Many(
         'hopu.program-ir.action.report', 'program', 'report', "Reports")
+    wizards = fields.Many2Many(
+        'hopu.program-ir.action.wizard', 'program', 'wizard', "Wizards",
+        help="The wizards of the program: running them needs the write "
+        "right.")
     sequence = fields.Integer("Sequence")
     for _right in RIGHTS:
         locals()[f'group_{_right}'] = fields.Many2One(
@@ -108,34 +122,39 @@ class Program(DeactivableMixin, ModelSQL, ModelView):
         ButtonGroup = pool.get('ir.model.button-res.group')
         ActionGroup = pool.get('ir.action-res.group')
 
-        to_write = []
-        for program in programs:
+        cls._export_groups_cache.clear()
+        missing = [(p, r) for p in programs for r in RIGHTS
+            if not getattr(p, f'group_{r}')]
+        if missing:
+            groups = Group.create([
+                    {'name': f'{p.code}/{r}'} for p, r in missing])
             values = {}
-            for right in RIGHTS:
-                if not getattr(program, f'group_{right}'):
-                    group = Group(name=f'{program.code}/{right}')
-                    group.save()
-                    values[f'group_{right}'] = group.id
-            if values:
-                to_write.extend(([program], values))
-        if to_write:
+            for (program, right), group in zip(missing, groups):
+                values.setdefault(program, {})[f'group_{right}'] = group.id
+            to_write = []
+            for program, value in values.items():
+                to_write.extend(([program], value))
             super().write(*to_write)
+            programs = cls.browse(programs)
 
-        groups = [getattr(p, f'group_{r}') for p in programs for r in RIGHTS]
+        groups = [getattr(p, f'group_{r}').id
+            for p in programs for r in RIGHTS]
         Access.delete(Access.search([('group', 'in', groups)]))
         MenuGroup.delete(MenuGroup.search([('group', 'in', groups)]))
         ButtonGroup.delete(ButtonGroup.search([('group', 'in', groups)]))
         ActionGroup.delete(ActionGroup.search([('group', 'in', groups)]))
 
+        models = {m for p in programs for m in p.models}
+        with_default = {a.model for a in Access.search([
+                    ('model', 'in', list(models)), ('group', '=', None)])}
         accesses, menus, buttons, actions = [], [], [], []
+        for model in sorted(models - with_default):
+            # Deny by default: only the rights open the model
+            accesses.append({
+                    'model': model, 'group': None,
+                    **{f'perm_{p}': False for p in MODEL_RIGHTS}})
         for program in programs:
             for model in program.models:
-                if not Access.search([
-                            ('model', '=', model), ('group', '=', None)]):
-                    # Deny by default: only the rights open the model
-                    accesses.append({
-                            'model': model, 'group': None,
-                            **{f'perm_{p}': False for p in MODEL_RIGHTS}})
                 for right in MODEL_RIGHTS:
                     accesses.append({
                             'model': model,
@@ -143,9 +162,17 @@ class Program(DeactivableMixin, ModelSQL, ModelView):
                             **{f'perm_{p}': p == right
                                 for p in MODEL_RIGHTS}})
             if program.menu:
+                # A menu that runs one of the program's wizards is for who
+                # may run it
+                wizards = {w.id for w in program.wizards}
+                action = program.menu.action
+                menu_group = (program.group_write
+                    if (action and action.__name__ == 'ir.action.wizard'
+                        and action.id in wizards)
+                    else program.group_read)
                 menus.append({
                         'menu': program.menu.id,
-                        'group': program.group_read.id})
+                        'group': menu_group.id})
             for button in program.approve_buttons:
                 buttons.append({
                         'button': button.id,
@@ -154,13 +181,114 @@ class Program(DeactivableMixin, ModelSQL, ModelView):
                 actions.append({
                         'action': report.action.id,
                         'group': program.group_print.id})
+            for wizard in program.wizards:
+                actions.append({
+                        'action': wizard.action.id,
+                        'group': program.group_write.id})
         Access.create(accesses)
         MenuGroup.create(menus)
         ButtonGroup.create(buttons)
         ActionGroup.create(actions)
 
+    @classmethod
+    def export_groups(cls, model):
+        """The export groups of the programs covering the model, or None
+        when no program covers it"""
+        key = model
+        result = cls._export_groups_cache.get(key, -1)
+        if result != -1:
+            return None if result is None else set(result)
+        groups = None
+        for program in cls.search([], order=[]):
+            if model in program.models and program.group_export:
+                groups = (groups or set()) | {program.group_export.id}
+        cls._export_groups_cache.set(
+            key, None if groups is None else sorted(groups))
+        return groups
 
-class ProgramButton(ModelSQL):
+    @classmethod
+    def right_groups(cls):
+        "Map each program id to {right: group id}"
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*table.select(
+                table.id, *[getattr(table, f'group_{r}') for r in RIGHTS]))
+        return {row[0]: dict(zip(RIGHTS, row[1:])) for row in cursor}
+
+
+def check_export(Model):
+    """SYS-5 导出: exporting the records of a program's model needs the
+    export right on one program covering it"""
+    transaction = Transaction()
+    if not transaction.user or not transaction.check_access:
+        return
+    pool = Pool()
+    try:
+        Program = pool.get('hopu.program')
+    except KeyError:
+        return
+    groups = Program.export_groups(Model.__name__)
+    if groups is None:
+        return
+    User = pool.get('res.user')
+    if not set(User.get_groups()) & groups:
+        raise ExportAccessError(gettext(
+                'hopu_sysadmin.msg_export_denied',
+                **Model.__names__()))
+
+
+_export_data = ModelStorage.export_data.__func__
+
+
+@classmethod
+def _hopu_export_data(cls, records, fields_names, header=False):
+    check_export(cls)
+    return _export_data(cls, records, fields_names, header=header)
+
+
+if not getattr(ModelStorage.export_data, 'hopu', False):
+    _hopu_export_data.__func__.hopu = True
+    ModelStorage.export_data = _hopu_export_data
+
+
+class _ProgramRelationMixin:
+    "Recompile the program when its buttons, reports or wizards change"
+    __slots__ = ()
+
+    @classmethod
+    def create(cls, vlist):
+        records = super().create(vlist)
+        cls._recompile(records)
+        return records
+
+    @classmethod
+    def write(cls, *args):
+        records = sum(args[0:None:2], [])
+        programs = {r.program for r in records}
+        super().write(*args)
+        programs |= {r.program for r in records}
+        cls._recompile_programs(programs)
+
+    @classmethod
+    def delete(cls, records):
+        programs = {r.program for r in records}
+        super().delete(records)
+        cls._recompile_programs(programs)
+
+    @classmethod
+    def _recompile(cls, records):
+        cls._recompile_programs({r.program for r in records})
+
+    @classmethod
+    def _recompile_programs(cls, programs):
+        pool = Pool()
+        Program = pool.get('hopu.program')
+        programs = Program.browse([p.id for p in programs if p])
+        if programs:
+            Program.compile(programs)
+
+
+class ProgramButton(_ProgramRelationMixin, ModelSQL):
     "Application Program - Approve Button"
     __name__ = 'hopu.program-ir.model.button'
     program = fields.Many2One(
@@ -169,7 +297,7 @@ class ProgramButton(ModelSQL):
         'ir.model.button', "Button", required=True, ondelete='CASCADE')
 
 
-class ProgramReport(ModelSQL):
+class ProgramReport(_ProgramRelationMixin, ModelSQL):
     "Application Program - Report"
     __name__ = 'hopu.program-ir.action.report'
     program = fields.Many2One(
@@ -178,9 +306,19 @@ class ProgramReport(ModelSQL):
         'ir.action.report', "Report", required=True, ondelete='CASCADE')
 
 
+class ProgramWizard(_ProgramRelationMixin, ModelSQL):
+    "Application Program - Wizard"
+    __name__ = 'hopu.program-ir.action.wizard'
+    program = fields.Many2One(
+        'hopu.program', "Program", required=True, ondelete='CASCADE')
+    wizard = fields.Many2One(
+        'ir.action.wizard', "Wizard", required=True, ondelete='CASCADE')
+
+
 class UserRight(ModelSQL, ModelView):
     "User Right"
     __name__ = 'hopu.user.right'
+    _history = True
 
     user = fields.Many2One(
         'res.user', "User", required=True, ondelete='CASCADE')
@@ -193,10 +331,14 @@ class UserRight(ModelSQL, ModelView):
     perm_print = fields.Boolean("Print")
     perm_export = fields.Boolean("Export")
     perm_approve = fields.Boolean("Approve")
+    user_company = fields.Function(fields.Many2One(
+            'company.company', "Company or Department"),
+        'get_user_company', searcher='search_user_company')
 
     @classmethod
     def __setup__(cls):
         super().__setup__()
+        cls._order = [('user', 'ASC'), ('program', 'ASC'), ('id', 'ASC')]
         t = cls.__table__()
         cls._sql_constraints = [
             ('user_program_unique', Unique(t, t.user, t.program),
@@ -229,36 +371,67 @@ class UserRight(ModelSQL, ModelView):
         super().delete(rights)
         cls.sync_users(users)
 
+    def get_user_company(self, name):
+        return self.user.company.id if self.user.company else None
+
+    @classmethod
+    def search_user_company(cls, name, clause):
+        return [('user.company',) + tuple(clause[1:])]
+
     @classmethod
     def sync_users(cls, users):
         """Make the users' memberships of the program right groups match
         their rights"""
         pool = Pool()
         Program = pool.get('hopu.program')
+        User = pool.get('res.user')
         UserGroup = pool.get('res.user-res.group')
 
-        users = [u for u in users if u]
-        if not users:
+        user_ids = sorted({getattr(u, 'id', u) for u in users if u})
+        if not user_ids:
             return
-        right_groups = set()
-        for program in Program.search([], order=[]):
-            right_groups.update(
-                getattr(program, f'group_{r}').id for r in RIGHTS
-                if getattr(program, f'group_{r}'))
-        wanted = {u.id: set() for u in users}
-        for right in cls.search([('user', 'in', [u.id for u in users])]):
-            for name in right.granted():
-                group = getattr(right.program, f'group_{name}')
-                if group:
-                    wanted[right.user.id].add(group.id)
-        current = UserGroup.search([
-                ('user', 'in', list(wanted)),
-                ('group', 'in', list(right_groups)),
-                ])
-        have = {(ug.user.id, ug.group.id) for ug in current}
-        want = {(u, g) for u, groups in wanted.items() for g in groups}
-        UserGroup.delete([
-                ug for ug in current
-                if (ug.user.id, ug.group.id) not in want])
-        UserGroup.create([
-                {'user': u, 'group': g} for u, g in sorted(want - have)])
+        program_groups = Program.right_groups()
+        right_groups = {g for groups in program_groups.values()
+            for g in groups.values() if g}
+        table = cls.__table__()
+        user_group = UserGroup.__table__()
+        cursor = Transaction().connection.cursor()
+        wanted = set()
+        have = set()
+        for sub_ids in _chunks(user_ids):
+            cursor.execute(*table.select(
+                    table.user, table.program,
+                    *[getattr(table, f'perm_{r}') for r in RIGHTS],
+                    where=table.user.in_(sub_ids)))
+            for user_id, program_id, *perms in cursor:
+                groups = program_groups.get(program_id, {})
+                for right, perm in zip(RIGHTS, perms):
+                    if perm and groups.get(right):
+                        wanted.add((user_id, groups[right]))
+            cursor.execute(*user_group.select(
+                    user_group.id, user_group.user, user_group.group,
+                    where=user_group.user.in_(sub_ids)))
+            for id_, user_id, group_id in cursor:
+                if group_id in right_groups:
+                    have.add((user_id, group_id, id_))
+        to_delete = [id_ for u, g, id_ in have if (u, g) not in wanted]
+        to_create = sorted(wanted - {(u, g) for u, g, _ in have})
+        for sub_ids in _chunks(to_delete):
+            cursor.execute(*user_group.delete(
+                    where=user_group.id.in_(sub_ids)))
+        create_uid = Transaction().user
+        now = datetime.datetime.now()
+        for sub in _chunks(to_create, 1000):
+            cursor.execute(*user_group.insert(
+                    [user_group.user, user_group.group,
+                        user_group.create_uid, user_group.create_date],
+                    [[u, g, create_uid, now] for u, g in sub]))
+        if to_delete or to_create:
+            User._get_groups_cache.clear()
+
+
+def _chunks(values, size=None):
+    size = size or 500
+    values = list(values)
+    for i in range(0, len(values), size):
+        yield values[i:i + size]

@@ -1,5 +1,5 @@
 # This file is part of Hopu ERP-CRM.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
-from .test_module import HopuTranslationTestMixin
+from .test_module import HopuProgramTestMixin, HopuTranslationTestMixin
 
-__all__ = ['HopuTranslationTestMixin']
+__all__ = ['HopuProgramTestMixin', 'HopuTranslationTestMixin']

@@ -4,11 +4,60 @@ import os
 
 import polib
 
+import io
+import zipfile
+
+from trytond.exceptions import LoginException, UserError
+from trytond.model.exceptions import AccessError
+from trytond.model.modelview import AccessButtonError
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, set_company)
 from trytond.pool import Pool
+from trytond.res.exceptions import PasswordError
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.tools import find_path
+from trytond.transaction import Transaction, check_access
+
+RIGHTS = ['read', 'create', 'write', 'delete', 'print', 'export', 'approve']
+
+
+def make_user(login, name=None):
+    pool = Pool()
+    User = pool.get('res.user')
+    user, = User.create([{'login': login, 'name': name or login}])
+    return user
+
+
+def grant(user, code, rights):
+    "SYS-5: set the user's rights on the program of the code"
+    pool = Pool()
+    Program = pool.get('hopu.program')
+    UserRight = pool.get('hopu.user.right')
+    program, = Program.search([('code', '=', code)])
+    values = {f'perm_{r}': r in rights for r in RIGHTS}
+    existing = UserRight.search([
+            ('user', '=', user.id), ('program', '=', program.id)])
+    if existing:
+        UserRight.write(existing, values)
+    else:
+        UserRight.create([{'user': user.id, 'program': program.id, **values}])
+
+
+def as_user(user):
+    "Act as the user over RPC: the user's rights are checked"
+    transaction = Transaction()
+
+    class _Context:
+        def __enter__(self):
+            self._user = transaction.set_user(user.id)
+            self._user.__enter__()
+            self._check = check_access()
+            self._check.__enter__()
+
+        def __exit__(self, *args):
+            self._check.__exit__(*args)
+            self._user.__exit__(*args)
+    return _Context()
 
 
 class HopuTranslationTestMixin:
@@ -36,16 +85,64 @@ class HopuTranslationTestMixin:
             missing, msg="Missing zh_CN translations:\n" + "\n".join(missing))
 
 
+class HopuProgramTestMixin:
+    "SYS-7: every screen of the module is an application program"
+
+    @with_transaction()
+    def test_every_menu_is_a_program(self):
+        "SYS-7: each menu with an action is (or is under) a program's menu"
+        pool = Pool()
+        ModelData = pool.get('ir.model.data')
+        Menu = pool.get('ir.ui.menu')
+        Program = pool.get('hopu.program')
+        program_menus = {p.menu.id for p in Program.search([]) if p.menu}
+        missing = []
+        for data in ModelData.search([
+                    ('module', '=', self.module),
+                    ('model', '=', 'ir.ui.menu'),
+                    ]):
+            menu = Menu(data.db_id)
+            if not menu.action:
+                continue
+            node, found = menu, False
+            while node:
+                if node.id in program_menus:
+                    found = True
+                    break
+                node = node.parent
+            if not found and not self._menu_open_to_all(menu):
+                missing.append(data.fs_id)
+        self.assertFalse(missing, msg=f"Menus without a program: {missing}")
+
+    def _menu_open_to_all(self, menu):
+        "Menus every user has (their own password, preferences)"
+        return menu.id in self._open_menus()
+
+    def _open_menus(self):
+        return set()
+
+
 class HopuSysadminTestCase(
-        HopuTranslationTestMixin, CompanyTestMixin, ModuleTestCase):
+        HopuTranslationTestMixin, HopuProgramTestMixin, CompanyTestMixin,
+        ModuleTestCase):
     "Test Hopu System Administration module"
     module = 'hopu_sysadmin'
+
+    def _open_menus(self):
+        pool = Pool()
+        ModelData = pool.get('ir.model.data')
+        return {ModelData.get_id('hopu_sysadmin', 'menu_user_password_change')}
 
     @property
     def _skip_company_rule(self):
         # The parent of a company is the company tree itself, not an
         # ownership: a subsidiary is no record "of" its parent.
-        return super()._skip_company_rule | {('company.company', 'parent')}
+        return super()._skip_company_rule | {
+            ('company.company', 'parent'),
+            # the company of the user the right belongs to, for filtering
+            ('hopu.user.right', 'user_company'),
+            ('hopu.user.right.overview', 'company'),
+            }
 
     @with_transaction()
     def test_company_tree(self):
@@ -67,6 +164,509 @@ class HopuSysadminTestCase(
             with self.assertRaises(Exception) as cm:
                 head.save()
             self.assertIn('recursion', type(cm.exception).__name__.lower())
+
+
+    @with_transaction()
+    def test_company_fields_and_delete_referenced(self):
+        "SYS-1: code, short and full name, phone, fax; delete refused while referenced"
+        pool = Pool()
+        Company = pool.get('company.company')
+        Employee = pool.get('company.employee')
+        Party = pool.get('party.party')
+
+        head = create_company(name="皓普科技集团有限公司")
+        with set_company(head):
+            branch, = Company.create([{
+                        'code': 'SH01', 'short_name': "上海分公司",
+                        'full_name': "皓普科技上海分公司",
+                        'phone': '021-12345678', 'fax': '021-87654321',
+                        'parent': head.id, 'currency': head.currency.id}])
+            self.assertEqual(branch.full_name, "皓普科技上海分公司")
+            self.assertEqual(branch.party.name, "皓普科技上海分公司")
+            self.assertEqual(branch.phone, '021-12345678')
+            self.assertEqual(branch.fax, '021-87654321')
+            self.assertTrue(head.code)
+
+            dept, = Company.create([{
+                        'code': 'CW01', 'full_name': "总部财务部",
+                        'parent': head.id, 'currency': head.currency.id}])
+
+            party, = Party.create([{'name': "王芳"}])
+            Employee.create([{'party': party.id, 'company': branch.id}])
+            with self.assertRaises(UserError) as cm:
+                Company.delete([branch])
+            self.assertIn(branch.rec_name, cm.exception.message)
+            with Transaction().set_user(0):
+                self.assertTrue(Company.search([('id', '=', branch.id)]))
+            with self.assertRaises(UserError):
+                Company.delete([head])
+            Company.delete([dept])
+            with Transaction().set_user(0):
+                self.assertFalse(Company.search([('id', '=', dept.id)]))
+
+            # the code is unique
+            with self.assertRaises(UserError):
+                Company.create([{
+                            'code': 'SH01', 'full_name': "重复编号",
+                            'currency': head.currency.id}])
+
+    @with_transaction()
+    def test_password_policy(self):
+        "SYS-4: short, login and common passwords are refused, naming the rule"
+        pool = Pool()
+        User = pool.get('res.user')
+        user = make_user('wangfang', "王芳")
+        for password, rule in [
+                ('Ab1!', 'minimum length'),
+                ('xwangfang2026', 'not the login'),
+                ('password123', 'no common password'),
+                ('12345678', 'no common password'),
+                ]:
+            with self.subTest(password=password):
+                with self.assertRaises(PasswordError) as cm:
+                    User.validate_password(password, [user])
+                self.assertIn(rule, cm.exception.message)
+        User.validate_password('Hp#Shanghai7', [user])
+
+    @with_transaction()
+    def test_admin_password_forces_change(self):
+        "SYS-4: an account has no password; admin sets one, change forced at next login"
+        pool = Pool()
+        User = pool.get('res.user')
+        PasswordSet = pool.get('hopu.user.password.set', type='wizard')
+        user = make_user('liuyang', "刘洋")
+        self.assertFalse(User._get_login('liuyang')[1])
+        clerk = make_user('clerk')
+        grant(clerk, 'SYS-4', ['read', 'write'])
+
+        session_id, _, _ = PasswordSet.create()
+        wizard = PasswordSet(session_id)
+        wizard.start.user = user
+        wizard.start.password = 'Hp#Temp2026'
+        wizard.start.confirm = 'Hp#Temp2026'
+        with Transaction().set_user(clerk.id):
+            wizard.transition_set_()
+        user = User(user.id)
+        self.assertTrue(User._get_login('liuyang')[1])
+        self.assertTrue(user.hopu_password_change)
+
+        with self.assertRaises(LoginException) as cm:
+            User.get_login('liuyang', {'password': 'Hp#Temp2026'})
+        self.assertEqual(cm.exception.name, 'new_password')
+        with self.assertRaises(LoginException) as cm:
+            User.get_login('liuyang', {
+                    'password': 'Hp#Temp2026', 'new_password': 'short'})
+        self.assertIn('minimum length', cm.exception.message)
+        user_id = User.get_login('liuyang', {
+                'password': 'Hp#Temp2026', 'new_password': 'Hp#Mine2026'})
+        self.assertEqual(user_id, user.id)
+        self.assertFalse(User(user.id).hopu_password_change)
+        self.assertEqual(
+            User.get_login('liuyang', {'password': 'Hp#Mine2026'}), user.id)
+        self.assertIsNone(
+            User.get_login('liuyang', {'password': 'Hp#Temp2026'}))
+
+    @with_transaction()
+    def test_password_separate_right(self):
+        "SYS-3/SYS-4: the account right does not allow setting passwords"
+        pool = Pool()
+        User = pool.get('res.user')
+        user = make_user('zhangwei')
+        clerk = make_user('clerk')
+        grant(clerk, 'SYS-3', RIGHTS)
+        with as_user(clerk):
+            User.write([User(user.id)], {'name': "张伟"})
+            with self.assertRaises(AccessError):
+                User.write([User(user.id)], {'password': 'Hp#Temp2026'})
+        self.assertFalse(User._get_login('zhangwei')[1])
+
+    @with_transaction()
+    def test_own_password_change(self):
+        "SYS-4: a user changes their own password, the old one asked"
+        pool = Pool()
+        User = pool.get('res.user')
+        user = make_user('chengang')
+        User.write([user], {'password': 'Hp#First2026'})
+        with Transaction().set_user(user.id):
+            with self.assertRaises(UserError):
+                User.change_own_password('wrong', 'Hp#Second2026')
+            with self.assertRaises(PasswordError):
+                User.change_own_password('Hp#First2026', 'chengang1')
+            User.change_own_password('Hp#First2026', 'Hp#Second2026')
+            with self.assertRaises(UserError):
+                User.set_preferences({'password': 'Hp#Third2026'})
+        self.assertEqual(
+            User.get_login('chengang', {'password': 'Hp#Second2026'}),
+            user.id)
+
+    @with_transaction()
+    def test_login_history(self):
+        "SYS-9: each login attempt is in the login history"
+        pool = Pool()
+        User = pool.get('res.user')
+        History = pool.get('hopu.login.history')
+        user = make_user('history')
+        User.write([user], {'password': 'Hp#First2026'})
+        User.write([user], {'hopu_password_change': False})
+        User.get_login('history', {'password': 'bad-password'})
+        User.get_login('history', {'password': 'Hp#First2026'})
+        results = [(h.login, h.result, h.user) for h in History.search(
+                    [('login', '=', 'history')], order=[('id', 'ASC')])]
+        self.assertEqual(results, [
+                ('history', 'failure', None),
+                ('history', 'success', user)])
+
+    def _copy_setup(self):
+        source = make_user('source')
+        target = make_user('target')
+        grant(source, 'SYS-1', ['read', 'write'])
+        grant(source, 'SYS-3', ['read'])
+        grant(target, 'SYS-1', ['create'])
+        grant(target, 'SYS-7', ['read'])
+        return source, target
+
+    def _rights(self, user):
+        pool = Pool()
+        UserRight = pool.get('hopu.user.right')
+        return {r.program.code: sorted(r.granted())
+            for r in UserRight.search([('user', '=', user.id)])}
+
+    @with_transaction()
+    def test_copy_rights_replace(self):
+        "SYS-6: copy in replace mode gives exactly the source's rights, logged"
+        pool = Pool()
+        UserRight = pool.get('hopu.user.right')
+        Log = pool.get('hopu.user.right.copy.log')
+        User = pool.get('res.user')
+        source, target = self._copy_setup()
+        other = make_user('other')
+        log = UserRight.copy_rights(source, [target, other], 'replace')
+        expected = {'SYS-1': ['read', 'write'], 'SYS-3': ['read']}
+        self.assertEqual(self._rights(target), expected)
+        self.assertEqual(self._rights(other), expected)
+        self.assertEqual(log.mode, 'replace')
+        self.assertEqual(log.source, source)
+        self.assertEqual(log.targets.split(), ['target', 'other'])
+        self.assertEqual(Log.search([]), [log])
+        # The groups follow the rights: Tryton enforces them
+        program_groups = {g.name for g in User(target.id).groups}
+        self.assertIn('SYS-1/write', program_groups)
+        self.assertNotIn('SYS-1/create', program_groups)
+        self.assertNotIn('SYS-7/read', program_groups)
+
+    @with_transaction()
+    def test_copy_rights_merge(self):
+        "SYS-6: copy in merge mode adds the source's rights to the target's"
+        pool = Pool()
+        UserRight = pool.get('hopu.user.right')
+        source, target = self._copy_setup()
+        UserRight.copy_rights(source, [target], 'merge')
+        self.assertEqual(self._rights(target), {
+                'SYS-1': ['create', 'read', 'write'],
+                'SYS-3': ['read'],
+                'SYS-7': ['read']})
+
+    @with_transaction()
+    def test_copy_rights_no_target(self):
+        "SYS-6: copying to nobody (or to the source only) is refused"
+        pool = Pool()
+        UserRight = pool.get('hopu.user.right')
+        source, target = self._copy_setup()
+        with self.assertRaises(UserError):
+            UserRight.copy_rights(source, [source], 'replace')
+
+    @with_transaction()
+    def test_overview_report(self):
+        "SYS-8: the overview report lists users × programs with each right"
+        pool = Pool()
+        Overview = pool.get('hopu.user.right.overview')
+        Report = pool.get('hopu.user.right.overview.report', type='report')
+        source, target = self._copy_setup()
+        records = Overview.search([('login', 'in', ['source', 'target'])])
+        rows = Report.matrix(records)
+        self.assertEqual(rows[0][:4], ["帐号", "Name", "公司或部门", "程序编号"]
+            if Transaction().language == 'zh_CN' else rows[0][:4])
+        body = [[r[0], r[3]] + r[5:] for r in rows[1:]]
+        self.assertEqual(body, [
+                ['source', 'SYS-1', '✓', '', '✓', '', '', '', ''],
+                ['source', 'SYS-3', '✓', '', '', '', '', '', ''],
+                ['target', 'SYS-1', '', '✓', '', '', '', '', ''],
+                ['target', 'SYS-7', '✓', '', '', '', '', '', ''],
+                ])
+        # filter by user
+        only = Overview.search([('user', '=', target.id)])
+        self.assertEqual({r.program_code for r in only}, {'SYS-1', 'SYS-7'})
+        oext, content, _, name = Report.execute(
+            [r.id for r in records], {})
+        self.assertEqual(oext, 'ods')
+        with zipfile.ZipFile(io.BytesIO(content)) as ods:
+            xml = ods.read('content.xml').decode('utf-8')
+        self.assertIn('SYS-7', xml)
+        self.assertIn('target', xml)
+
+    def _check_right(self, right, operation, model='hopu.account_set',
+            code='SYS-2'):
+        "Refused without the right, allowed with it"
+        clerk = make_user('clerk')
+        others = [r for r in RIGHTS if r != right]
+        grant(clerk, code, others)
+        with as_user(clerk):
+            with self.assertRaises(AccessError):
+                operation()
+        grant(clerk, code, RIGHTS)
+        with as_user(clerk):
+            operation()
+
+    def _account_set(self):
+        pool = Pool()
+        AccountSet = pool.get('hopu.account_set')
+        company = create_company()
+        account_set, = AccountSet.create([{
+                    'company': company.id, 'server': 'localhost',
+                    'database': 'hopu_sh'}])
+        clerk_company = company
+        return account_set, clerk_company
+
+    def _clerk_in(self, company):
+        pool = Pool()
+        User = pool.get('res.user')
+        clerk = make_user('clerk')
+        User.write([clerk], {
+                'companies': [('add', [company.id])],
+                'company': company.id})
+        return clerk
+
+    def _right_test(self, right, operation):
+        pool = Pool()
+        account_set, company = self._account_set()
+        clerk = self._clerk_in(company)
+        others = [r for r in RIGHTS if r != right]
+        grant(clerk, 'SYS-2', others)
+        with as_user(clerk), Transaction().set_context(company=company.id):
+            with self.assertRaises(AccessError):
+                operation(pool, account_set)
+        grant(clerk, 'SYS-2', RIGHTS)
+        with as_user(clerk), Transaction().set_context(company=company.id):
+            operation(pool, account_set)
+
+    @with_transaction()
+    def test_right_read_refused(self):
+        "SYS-5 查询: without the read right, reading is refused by the server"
+        def operation(pool, account_set):
+            AccountSet = pool.get('hopu.account_set')
+            AccountSet.read([account_set.id], ['database'])
+        self._right_test('read', operation)
+
+    @with_transaction()
+    def test_right_create_refused(self):
+        "SYS-5 新增: without the create right, creating is refused"
+        def operation(pool, account_set):
+            AccountSet = pool.get('hopu.account_set')
+            AccountSet.create([{
+                        'company': account_set.company.id,
+                        'server': 'localhost',
+                        'database': f'hopu_{AccountSet.search([], count=True)}'}])
+        self._right_test('create', operation)
+
+    @with_transaction()
+    def test_right_write_refused(self):
+        "SYS-5 修改: without the write right, modifying is refused"
+        def operation(pool, account_set):
+            AccountSet = pool.get('hopu.account_set')
+            AccountSet.write([AccountSet(account_set.id)], {'server': 'db1'})
+        self._right_test('write', operation)
+
+    @with_transaction()
+    def test_right_delete_refused(self):
+        "SYS-5 删除: without the delete right, deleting is refused"
+        def operation(pool, account_set):
+            AccountSet = pool.get('hopu.account_set')
+            AccountSet.delete([AccountSet(account_set.id)])
+        self._right_test('delete', operation)
+
+    @with_transaction()
+    def test_right_export_refused(self):
+        "SYS-5 导出: without the export right, exporting is refused"
+        def operation(pool, account_set):
+            AccountSet = pool.get('hopu.account_set')
+            AccountSet.export_data(
+                [AccountSet(account_set.id)], ['database'])
+        self._right_test('export', operation)
+
+    @with_transaction()
+    def test_right_print_refused(self):
+        "SYS-5 打印: without the print right, the report is refused"
+        pool = Pool()
+        Report = pool.get('hopu.user.right.overview.report', type='report')
+        Overview = pool.get('hopu.user.right.overview')
+        ModelData = pool.get('ir.model.data')
+        clerk = make_user('clerk')
+        ids = [r.id for r in Overview.search([], limit=2)]
+        data = {'action_id': ModelData.get_id(
+                'hopu_sysadmin', 'report_user_right_overview')}
+        grant(clerk, 'SYS-8', [r for r in RIGHTS if r != 'print'])
+        with as_user(clerk):
+            with self.assertRaises(AccessError):
+                Report.execute(ids, data)
+        grant(clerk, 'SYS-8', RIGHTS)
+        with as_user(clerk):
+            oext, *_ = Report.execute(ids, data)
+        self.assertEqual(oext, 'ods')
+
+    @with_transaction()
+    def test_right_approve_refused(self):
+        "SYS-5 审核: without the approve right, the approve button is refused"
+        pool = Pool()
+        Program = pool.get('hopu.program')
+        Button = pool.get('ir.model.button')
+        User = pool.get('res.user')
+        button, = Button.search([
+                ('model', '=', 'res.user'), ('name', '=', 'reset_password')])
+        program, = Program.create([{
+                    'code': 'TEST-APPROVE', 'name': "Approve test",
+                    'approve_buttons': [('add', [button.id])]}])
+        target = make_user('target')
+        clerk = make_user('clerk')
+        grant(clerk, 'TEST-APPROVE', [r for r in RIGHTS if r != 'approve'])
+        with as_user(clerk):
+            with self.assertRaises(AccessButtonError):
+                User.reset_password([User(target.id)])
+        grant(clerk, 'TEST-APPROVE', RIGHTS)
+        # granted: the button's groups are now the clerk's
+        self.assertTrue(
+            Button.get_groups('res.user', 'reset_password')
+            & {g.id for g in User(clerk.id).groups})
+
+    @with_transaction()
+    def test_menu_hidden_without_read(self):
+        "SYS-5: a program without read right is absent from the user's menu"
+        pool = Pool()
+        Menu = pool.get('ir.ui.menu')
+        ModelData = pool.get('ir.model.data')
+        menu_id = ModelData.get_id('hopu_sysadmin', 'menu_account_set_form')
+        clerk = make_user('clerk')
+        with as_user(clerk):
+            self.assertFalse(Menu.search([('id', '=', menu_id)]))
+        grant(clerk, 'SYS-2', ['read'])
+        with as_user(clerk):
+            self.assertTrue(Menu.search([('id', '=', menu_id)]))
+
+    @with_transaction()
+    def test_sysadmin_menus(self):
+        "SYS-1…SYS-8: the eight entries of 系统管理, each a program"
+        pool = Pool()
+        Menu = pool.get('ir.ui.menu')
+        Program = pool.get('hopu.program')
+        ModelData = pool.get('ir.model.data')
+        root = Menu(ModelData.get_id('hopu_sysadmin', 'menu_sysadmin'))
+        with Transaction().set_context(language='zh_CN'):
+            entries = [m.name for m in Menu.search(
+                    [('parent', '=', root.id)],
+                    order=[('sequence', 'ASC'), ('id', 'ASC')])]
+        self.assertEqual(len(entries), 8)
+        menus = Menu.search([('parent', '=', root.id)])
+        programs = {p.menu for p in Program.search([])}
+        self.assertTrue(set(menus) <= programs)
+
+    @with_transaction()
+    def test_account_set_duplicate(self):
+        "SYS-2: a database already registered on the server is refused"
+        pool = Pool()
+        AccountSet = pool.get('hopu.account_set')
+        account_set, company = self._account_set()
+        with self.assertRaises(UserError):
+            AccountSet.create([{
+                        'company': company.id, 'server': 'localhost',
+                        'database': 'bad name;'}])
+        with self.assertRaises(UserError):
+            AccountSet.create([{
+                        'company': company.id, 'server': 'bad server!',
+                        'database': 'hopu_gz'}])
+        with self.assertRaises(UserError):
+            AccountSet.create([{
+                        'company': company.id, 'server': 'localhost',
+                        'database': 'hopu_sh'}])
+
+
+    @with_transaction()
+    def test_account_set_databases(self):
+        "SYS-2/SYS-9: account set create, duplicate, backup, archive, restore, delete"
+        pool = Pool()
+        AccountSet = pool.get('hopu.account_set')
+        from trytond.modules.hopu_sysadmin import account_set_db
+        company = create_company(name="皓普科技广州分公司")
+        Company = pool.get('company.company')
+        Company.write([company], {'code': 'GZ01', 'short_name': "广州分公司"})
+        name = f'hopu_test_as_{os.getpid()}'
+        account_set, = AccountSet.create([{
+                    'company': company.id, 'server': 'localhost',
+                    'database': name}])
+        try:
+            AccountSet.create_database([account_set])
+            self.assertEqual(account_set.state, 'created')
+            self.assertTrue(account_set_db.exists('localhost', name))
+            self.assertIn(name, Transaction().database.list())
+
+            # the company exists inside the new database
+            self.assertEqual(self._company_codes(name), ['GZ01'])
+
+            # a second account set on the same database is refused and
+            # creates nothing
+            other, = AccountSet.create([{
+                        'company': company.id, 'server': '127.0.0.1',
+                        'database': name}])
+            with self.assertRaises(UserError):
+                AccountSet.create_database([other])
+            self.assertEqual(other.state, 'draft')
+            AccountSet.delete([other])
+
+            AccountSet.backup([account_set])
+            backup, = account_set.backups
+            self.assertTrue(os.path.exists(backup.path))
+
+            AccountSet.archive([account_set])
+            self.assertEqual(account_set.state, 'archived')
+            self.assertFalse(account_set_db.exists('localhost', name))
+
+            AccountSet.restore([account_set])
+            self.assertEqual(account_set.state, 'created')
+            self.assertEqual(self._company_codes(name), ['GZ01'])
+        finally:
+            AccountSet.delete([account_set])
+        self.assertFalse(account_set_db.exists('localhost', name))
+
+    @staticmethod
+    def _company_codes(name):
+        "The company codes inside the account set's database"
+        import subprocess
+        import sys
+        code = (
+            "import os, sys\n"
+            "from trytond import config\n"
+            "config.update_etc(os.environ['TRYTOND_CONFIG'])\n"
+            "from trytond import backend\n"
+            "db = backend.Database(sys.argv[1]).connect()\n"
+            "conn = db.get_connection()\n"
+            "cur = conn.cursor()\n"
+            "cur.execute('SELECT code FROM company_company ORDER BY code')\n"
+            "print(','.join(r[0] for r in cur))\n")
+        result = subprocess.run(
+            [sys.executable, '-c', code, name], capture_output=True,
+            text=True, check=True)
+        return result.stdout.strip().split(',')
+
+    @with_transaction()
+    def test_account_set_unreachable_server(self):
+        "SYS-2: a server that can't be reached gets a clear error, nothing created"
+        pool = Pool()
+        AccountSet = pool.get('hopu.account_set')
+        company = create_company()
+        account_set, = AccountSet.create([{
+                    'company': company.id, 'server': 'db.invalid',
+                    'database': 'hopu_nowhere'}])
+        with self.assertRaises(UserError):
+            AccountSet.create_database([account_set])
+        self.assertEqual(account_set.state, 'draft')
 
 
 del ModuleTestCase

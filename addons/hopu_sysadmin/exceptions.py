@@ -1,0 +1,33 @@
+# This file is part of Hopu ERP-CRM.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+from trytond.exceptions import UserError
+from trytond.model.exceptions import AccessError, ValidationError
+from trytond.res.exceptions import PasswordError
+
+
+class CompanyReferencedError(UserError):
+    pass
+
+
+class CompanyCodeError(ValidationError):
+    pass
+
+
+class HopuPasswordError(PasswordError):
+    pass
+
+
+class PasswordChangeError(UserError):
+    pass
+
+
+class ExportAccessError(AccessError):
+    pass
+
+
+class RightCopyError(ValidationError):
+    pass
+
+
+class AccountSetError(UserError):
+    pass
