@@ -49,7 +49,11 @@ class ContactRecord(Workflow, ModelSQL, ModelView):
             })
     contact = fields.Many2One(
         'hopu.crm.contact', "Contact", ondelete='SET NULL',
-        domain=[('customer', '=', Eval('customer', -1))], states=_draft)
+        domain=['OR',
+            ('customer', '=', Eval('customer', -1)),
+            ('customer', '=', Eval('lead', -1)),
+            ],
+        states=_draft)
     kind = fields.Selection([
             ('visit', "Visit"),
             ('call', "Phone Call"),

@@ -181,40 +181,34 @@ class Convert(Wizard):
                 own.save()
                 contacts.append(own)
 
-        reports = Report.search([('customer', '=', lead.id)])
-        if reports:
-            Report.write(reports, {
-                    'customer': customer.id,
-                    'lead': lead.id,
-                    })
-        records = Record.search([('customer', '=', lead.id)])
-        if records:
-            Record.write(records, {
-                    'customer': customer.id,
-                    'lead': lead.id,
-                    })
-
+        mapping = {}
         to_move = []
         for contact in contacts:
             match = next(
                 (c for c in existing if c.same_person(contact)), None)
             if match:
                 # Never a second copy of a contact the customer has
-                Contact.write([contact], {'merged_into': match.id})
-                contact_reports = Report.search([
-                        ('contact', '=', contact.id)])
-                if contact_reports:
-                    Report.write(contact_reports, {'contact': match.id})
-                contact_records = Record.search([
-                        ('contact', '=', contact.id)])
-                if contact_records:
-                    Record.write(contact_records, {'contact': match.id})
+                mapping[contact.id] = match.id
             else:
                 to_move.append(contact)
+        if mapping:
+            for contact_id, match_id in mapping.items():
+                Contact.write(
+                    [Contact(contact_id)], {'merged_into': match_id})
         if to_move:
             Contact.write(to_move, {'customer': customer.id})
             for contact in Contact.browse(to_move):
                 contact.check_reachable()
+
+        for Model in [Report, Record]:
+            to_write = []
+            for record in Model.search([('customer', '=', lead.id)]):
+                values = {'customer': customer.id, 'lead': lead.id}
+                if record.contact and record.contact.id in mapping:
+                    values['contact'] = mapping[record.contact.id]
+                to_write.extend(([record], values))
+            if to_write:
+                Model.write(*to_write)
 
 
 class DemoteStart(ModelView):

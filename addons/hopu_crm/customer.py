@@ -48,6 +48,9 @@ def normalize_phone(phone):
     for prefix in ['0086', '86']:
         if digits.startswith(prefix) and len(digits) > 11:
             digits = digits[len(prefix):]
+            if not digits.startswith('1'):
+                # A fixed line: the trunk prefix 0 comes back
+                digits = '0' + digits
             break
     return digits or None
 

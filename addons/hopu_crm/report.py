@@ -79,7 +79,10 @@ class DailyReport(ModelSQL, ModelView):
         help="The lead the report was written on before its conversion.")
     contact = fields.Many2One(
         'hopu.crm.contact', "Contact Met", ondelete='RESTRICT',
-        domain=[('customer', '=', Eval('customer', -1))],
+        domain=['OR',
+            ('customer', '=', Eval('customer', -1)),
+            ('customer', '=', Eval('lead', -1)),
+            ],
         states=_customer_optional)
     visit_type = fields.Selection([
             (None, ""),
@@ -191,7 +194,7 @@ class DailyReport(ModelSQL, ModelView):
 
     def check_kind(self):
         if self.kind == 'customer' and self.contact and self.customer:
-            if self.contact.customer != self.customer:
+            if self.contact.customer not in {self.customer, self.lead}:
                 raise ReportValidationError(gettext(
                         'hopu_crm.msg_report_contact_customer',
                         contact=self.contact.rec_name,
