@@ -140,6 +140,8 @@ class ContactRecord(Workflow, ModelSQL, ModelView):
             self.recipients = self.contact.email
 
     def get_rec_name(self, name):
+        if self.kind == 'email' and self.subject:
+            return f'{self.customer.rec_name} {self.subject}'
         return f'{self.customer.rec_name} {self.date}'
 
     @property
