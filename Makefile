@@ -23,7 +23,7 @@ demo: install
 test: install install-test-debs
 	$(BIN)/hopu test
 
-install: $(VENV)/.installed var/sao/.installed
+install: $(VENV)/.installed var/sao/.installed var/sao/custom.js var/sao/custom.css
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -42,6 +42,9 @@ var/sao/.installed: Makefile
 	rm -rf var/sao-pack
 	cd var/sao && npm install --omit=dev --legacy-peer-deps --no-audit --no-fund --loglevel=error
 	touch $@
+
+var/sao/custom.%: web/custom.% var/sao/.installed
+	cp $< $@
 
 install-test-debs:
 	@missing=""; for p in $(TEST_DEBS); do \

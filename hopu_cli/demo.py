@@ -5,6 +5,7 @@ twice leaves one set of demo data. The tests load it too (tests/test_demo.py).
 Each section belongs to the module that brings the models it fills; a
 section runs only when its module is activated."""
 import datetime as dt
+from decimal import Decimal
 
 # The demo logins, also listed in the README.
 DEMO_PASSWORD = 'Hopu@2026'
@@ -44,10 +45,8 @@ def _activated(config):
 
 def _ref(config, xml_id):
     from proteus import Model
-    module, fs_id = xml_id.split('.')
     ModelData = Model.get('ir.model.data', config=config)
-    data, = ModelData.find([('module', '=', module), ('fs_id', '=', fs_id)])
-    return Model.get(data.model, config=config)(data.db_id)
+    return ModelData.get_id(*xml_id.split('.'), config.context)
 
 
 def load_companies(config):
@@ -59,7 +58,8 @@ def load_companies(config):
 
     cny, _ = _get_or_create(
         Currency, [('code', '=', 'CNY')],
-        name="人民币", code='CNY', symbol='¥', rounding=0.01, digits=2)
+        name="人民币", code='CNY', symbol='¥', rounding=Decimal('0.01'),
+        digits=2)
 
     companies = {}
     for name, parent in [(HEAD_COMPANY, None)] + COMPANIES:
@@ -83,17 +83,18 @@ def load_users(config, companies):
     Employee = Model.get('company.employee', config=config)
     Party = Model.get('party.party', config=config)
     Lang = Model.get('ir.lang', config=config)
+    Group = Model.get('res.group', config=config)
+    Company = Model.get('company.company', config=config)
 
     head = companies[HEAD_COMPANY]
     zh_cn, = Lang.find([('code', '=', 'zh_CN')])
 
     admin, = User.find([('login', '=', 'admin')])
-    admin.name = "系统管理员"
     admin.language = zh_cn
-    if head not in admin.companies:
-        admin.companies.extend(
-            c for c in companies.values() if c not in admin.companies)
-    admin.company = head
+    for company in companies.values():
+        if company not in admin.companies:
+            admin.companies.append(Company(company.id))
+    admin.company = Company(head.id)
     admin.save()
 
     employees = {}
@@ -114,14 +115,24 @@ def load_users(config, companies):
         if found:
             continue
         user = User(login=login, name=name, language=zh_cn)
-        user.companies.append(head)
-        user.company = head
-        user.employees.append(employee)
-        user.employee = employee
-        user.groups.append(_ref(config, group))
+        user.companies.append(Company(head.id))
+        user.company = Company(head.id)
+        user.employees.append(Employee(employee.id))
+        user.employee = Employee(employee.id)
+        user.groups.append(Group(_ref(config, group)))
         user.password = DEMO_PASSWORD
         user.save()
     return employees
+
+
+def skip_config_wizard(config):
+    "The demo is configured: the module configuration wizard stays closed"
+    from proteus import Model
+    Item = Model.get('ir.module.config_wizard.item', config=config)
+    items = Item.find([('state', '!=', 'done')])
+    for item in items:
+        item.state = 'done'
+    Item.save(items)
 
 
 def load(config=None):
@@ -131,6 +142,7 @@ def load(config=None):
     config = config or pconfig.get_config()
     activated = _activated(config)
     summary = {}
+    skip_config_wizard(config)
     if 'hopu_sysadmin' in activated:
         companies = load_companies(config)
         summary['companies'] = sorted(companies)
@@ -139,7 +151,6 @@ def load(config=None):
         summary['employees'] = sorted(employees)
         customers = load_crm_customers(config, employees)
         summary['crm_customers'] = len(customers)
-    summary['date'] = dt.date.today().isoformat()
     return summary
 
 
@@ -241,7 +252,9 @@ def load_crm_customers(config, employees):
             if not party.phone:
                 party.phone = phone
             if follow_up:
-                party.crm_follow_up_stage = _ref(config, f'hopu_crm.{follow_up}')
+                Stage = Model.get('hopu.crm.stage', config=config)
+                party.crm_follow_up_stage = Stage(
+                    _ref(config, f'hopu_crm.{follow_up}'))
             party.save()
             records = []
             for c_name, title, mobile, email, decision_maker in contacts:

@@ -1,0 +1,92 @@
+"""The real web client (sao) in a headless Debian Chromium (issue 2, ERP-8
+登陆与导航): log in through the database selector as the demo
+administrator in zh_CN, open a Hopu menu, on a desk and on a phone.
+Screenshots are kept in var/artifacts/."""
+import os
+import unittest
+
+from playwright.sync_api import expect, sync_playwright
+
+from hopu_cli import demo, paths
+
+from ..support import drop_database, hopu, running_server
+
+CHROMIUM = '/usr/bin/chromium'
+CHROMIUM_ARGS = [
+    '--headless', '--no-sandbox', '--disable-gpu',
+    '--disable-background-networking', '--disable-component-update',
+    '--disable-sync', '--no-first-run']
+DESKTOP = {'width': 1366, 'height': 768}
+PHONE = {'width': 390, 'height': 844}
+
+
+class WebClientTestCase(unittest.TestCase):
+
+    @classmethod
+    def setUpClass(cls):
+        cls.name = f'hopu_test_browser_{os.getpid()}'
+        drop_database(cls.name, 'sqlite')
+        cls.addClassCleanup(drop_database, cls.name, 'sqlite')
+        hopu('setup-db', cls.name)
+        hopu('load-demo', cls.name)
+        server = running_server('sqlite')
+        cls.url = server.__enter__()
+        cls.addClassCleanup(server.__exit__, None, None, None)
+        playwright = sync_playwright().start()
+        cls.addClassCleanup(playwright.stop)
+        cls.browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        cls.addClassCleanup(cls.browser.close)
+        paths.ARTIFACTS.mkdir(parents=True, exist_ok=True)
+
+    def open_page(self, viewport, **kwargs):
+        context = self.browser.new_context(
+            viewport=viewport, locale='zh-CN', **kwargs)
+        self.addCleanup(context.close)
+        page = context.new_page()
+        page.set_default_timeout(30000)
+        page.goto(self.url + '/')
+        return page
+
+    def login(self, page, login, password):
+        "The login dialog: database selector, login, then the password"
+        dialog = page.locator('.login-dialog')
+        expect(dialog.locator('label[for=database]')).to_have_text('数据库')
+        page.select_option('.login-dialog select#database', self.name)
+        page.fill('.login-dialog input#login', login)
+        page.click('.login-dialog button[type=submit]')
+        page.fill('#ask-dialog-entry', password)
+        page.click('.ask-dialog .btn-primary')
+        expect(page.locator('#menu')).to_contain_text('系统管理')
+
+    def open_menu(self, page, *names):
+        for name in names:
+            page.locator('#menu .column-char', has_text=name).first.click()
+
+    def screenshot(self, page, name):
+        path = paths.ARTIFACTS / f'{name}.png'
+        page.screenshot(path=str(path))
+        self.assertGreater(path.stat().st_size, 10000)
+
+    def test_desktop_login_and_company_tree(self):
+        "SYS-1 ERP-8: admin logs in (zh_CN) and opens 公司或部门设定"
+        page = self.open_page(DESKTOP)
+        self.login(page, 'admin', demo.ADMIN_PASSWORD)
+        menu = page.locator('#menu')
+        for root in ['系统管理', '客户管理', '合同管理']:
+            expect(menu).to_contain_text(root)
+        expect(page.locator('#title')).to_have_text('皓普 ERP-CRM')
+        self.open_menu(page, '系统管理', '公司或部门设定')
+        tab = page.locator('#tabcontent .tab-pane.active')
+        expect(tab).to_contain_text(demo.HEAD_COMPANY)
+        expect(page.locator('#tablist')).to_contain_text('公司或部门设定')
+        self.screenshot(page, 'desktop-company-tree')
+
+    def test_phone_login_and_company_tree(self):
+        "ERP-8: the same on a 390×844 phone screen"
+        page = self.open_page(PHONE, is_mobile=True, has_touch=True)
+        self.login(page, 'admin', demo.ADMIN_PASSWORD)
+        self.open_menu(page, '系统管理', '公司或部门设定')
+        tab = page.locator('#tabcontent .tab-pane.active')
+        expect(tab).to_contain_text(demo.HEAD_COMPANY)
+        self.screenshot(page, 'phone-company-tree')

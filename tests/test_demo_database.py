@@ -1,0 +1,60 @@
+"""The demo database as `make demo` makes it (issue 2; SYS-1, CRM-1, CRM-2):
+created by the hopu CLI on the backend of the run, loaded twice without
+duplicates, served by a server that loads it lazily (not named at start),
+logged into over JSON-RPC as the demo users."""
+import unittest
+
+from hopu_cli import demo
+
+from .support import Client, backend_uri, demo_database, running_server
+
+
+class DemoDatabaseTestCase(unittest.TestCase):
+
+    @classmethod
+    def setUpClass(cls):
+        cls.db_uri = backend_uri()
+        cls.name, cls.outputs = demo_database()
+
+    def test_demo_twice_then_served_lazily(self):
+        "SYS-1 CRM-1 CRM-2: demo set up twice leaves one set, served lazily"
+        created, loaded, updated, reloaded = self.outputs
+        self.assertIn(f'{self.name}: created', created)
+        self.assertIn(f'{self.name}: updated', updated)
+        self.assertIn(f'{self.name}: demo data loaded', reloaded)
+
+        with running_server(self.db_uri) as url:
+            self.assertIn(self.name, Client(url).call('common.db.list'))
+
+            admin = Client(url, self.name)
+            admin.login('admin', demo.ADMIN_PASSWORD)
+            self.assertEqual(admin.context['language'], 'zh_CN')
+            companies = admin.model(
+                'company.company', 'search_read', [], 0, None, None,
+                ['rec_name', 'parent.rec_name'])
+            parents = {
+                c['rec_name']: (c['parent.'] or {}).get('rec_name')
+                for c in companies}
+            self.assertEqual(parents, {
+                    demo.HEAD_COMPANY: None,
+                    '皓普科技上海分公司': demo.HEAD_COMPANY,
+                    '皓普科技广州分公司': demo.HEAD_COMPANY,
+                    '总部财务部': demo.HEAD_COMPANY,
+                    })
+
+            logins = [u[0] for u in demo.USERS]
+            users = admin.model(
+                'res.user', 'search_read', [('login', 'in', logins)],
+                0, None, None, ['login', 'employee.supervisor.rec_name'])
+            self.assertEqual(sorted(u['login'] for u in users), sorted(logins))
+            supervisor_of = {
+                u['login']: ((u['employee.'] or {}).get('supervisor.') or {})
+                .get('rec_name') for u in users}
+            self.assertEqual(supervisor_of['wangfang'], '张伟')
+            self.assertEqual(supervisor_of['liuyang'], '张伟')
+            self.assertEqual(supervisor_of['zhangwei'], '陈刚')
+            self.assertIsNone(supervisor_of['chengang'])
+
+            salesperson = Client(url, self.name)
+            salesperson.login('wangfang', demo.DEMO_PASSWORD)
+            self.assertEqual(salesperson.context['language'], 'zh_CN')

@@ -1,0 +1,100 @@
+"""Production shape (issue 2, SYS-5): several trytond workers behind a WSGI
+server (gunicorn, hopu_cli.wsgi:app) on one PostgreSQL database (SQLite is
+the embedded single-process default, so this suite belongs to the
+PostgreSQL run only). A right granted or
+taken away through one worker is enforced by every worker on the next
+request: no stale cache across workers."""
+import os
+import subprocess
+import sys
+import time
+import unittest
+from pathlib import Path
+
+from hopu_cli import demo, paths
+
+from .support import (
+    Client, RPCError, backend_uri, demo_database, free_port, hopu)
+
+WORKERS = 2
+CALLS = 3 * WORKERS
+
+
+def load_tests(loader, tests, pattern):
+    if backend_uri() == 'sqlite':
+        return unittest.TestSuite()
+    return tests
+
+
+class ProductionTestCase(unittest.TestCase):
+
+    @classmethod
+    def setUpClass(cls):
+        cls.db_uri = backend_uri()
+        cls.name, _ = demo_database()
+        port = free_port()
+        config = hopu(
+            'config', '--db', cls.db_uri, '--listen', f'127.0.0.1:{port}',
+            '--config-name', f'test-prod-{os.getpid()}').stdout.strip()
+        env = {k: v for k, v in os.environ.items()
+            if k not in {'DB_NAME', 'DB_CACHE'}}
+        env['TRYTOND_CONFIG'] = config
+        cls.log = open(paths.VAR / 'test-logs' / f'gunicorn-{port}.log', 'w')
+        cls.addClassCleanup(cls.log.close)
+        gunicorn = Path(sys.executable).parent / 'gunicorn'
+        cls.process = subprocess.Popen([
+                str(gunicorn), '--workers', str(WORKERS),
+                '--bind', f'127.0.0.1:{port}', 'hopu_cli.wsgi:app'],
+            cwd=paths.ROOT, env=env, stdout=cls.log, stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL)
+        cls.addClassCleanup(cls._stop)
+        cls.url = f'http://127.0.0.1:{port}'
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                Client(cls.url).call('common.db.list')
+                break
+            except (OSError, RPCError):
+                if (cls.process.poll() is not None
+                        or time.monotonic() > deadline):
+                    raise RuntimeError(f"gunicorn did not start: {cls.log.name}")
+                time.sleep(0.3)
+
+    @classmethod
+    def _stop(cls):
+        cls.process.terminate()
+        cls.process.wait(timeout=30)
+
+    def reads_rights(self, client):
+        "How many of CALLS calls (spread over the workers) may read rights"
+        allowed = 0
+        for _ in range(CALLS):
+            try:
+                client.model(
+                    'hopu.user.right', 'search', [], 0, None, None)
+                allowed += 1
+            except RPCError as error:
+                self.assertIn('没有访问 "使用者权限" 的权限', str(error))
+        return allowed
+
+    def test_rights_follow_on_every_worker(self):
+        "SYS-5: a grant or a revocation is enforced by every worker at once"
+        admin = Client(self.url, self.name)
+        admin.login('admin', demo.ADMIN_PASSWORD)
+        clerk_id, = admin.model('res.user', 'create', [{
+                    'login': 'prodclerk', 'name': "文员",
+                    'password': demo.DEMO_PASSWORD}])
+        program, = admin.model(
+            'hopu.program', 'search', [('code', '=', 'SYS-5')], 0, None, None)
+
+        clerk = Client(self.url, self.name)
+        clerk.login('prodclerk', demo.DEMO_PASSWORD)
+        self.assertEqual(self.reads_rights(clerk), 0)
+
+        right, = admin.model('hopu.user.right', 'create', [{
+                    'user': clerk_id, 'program': program, 'perm_read': True}])
+        self.assertEqual(self.reads_rights(clerk), CALLS)
+
+        admin.model(
+            'hopu.user.right', 'write', [right], {'perm_read': False})
+        self.assertEqual(self.reads_rights(clerk), 0)
