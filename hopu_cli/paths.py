@@ -37,6 +37,14 @@ def write_config(db_uri=None, listen=None, name='local', sqlite_dir=None):
         if not parser.has_section(section):
             parser.add_section(section)
     parser.set('database', 'uri', normalize_uri(db_uri))
+    if (backend_name(db_uri) == 'sqlite'
+            and parser.has_option('cache', 'clean_timeout')):
+        # SQLite has one connection per database: the cache check that
+        # clean_timeout = 0 runs at the start of every transaction reopens
+        # it in autocommit mode (trytond.cache.Cache.sync), so a failed
+        # call would no longer be rolled back. One SQLite process clears
+        # its own caches on commit anyway.
+        parser.remove_option('cache', 'clean_timeout')
     sqlite_dir = Path(sqlite_dir or SQLITE_DIR)
     parser.set('database', 'path', str(sqlite_dir))
     parser.set('web', 'root', str(SAO_DIR))
