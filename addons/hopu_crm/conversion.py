@@ -143,7 +143,8 @@ class Convert(Wizard):
         Party = pool.get('party.party')
         Contact = pool.get('hopu.crm.contact')
         left = [c for c in lead.crm_contacts if c.active and c not in contacts]
-        with Transaction().set_context(hopu_crm_skip_duplicate=True):
+        with Transaction().set_context(
+                hopu_crm_skip_duplicate=True, hopu_crm_stage_change=True):
             Party.write([lead], {'crm_stage': 'existing'})
         if left:
             Contact.write(left, {'active': False})
@@ -161,7 +162,8 @@ class Convert(Wizard):
         Report = pool.get('hopu.crm.daily_report')
         Record = pool.get('hopu.crm.contact_record')
 
-        with Transaction().set_context(hopu_crm_skip_duplicate=True):
+        with Transaction().set_context(
+                hopu_crm_skip_duplicate=True, hopu_crm_stage_change=True):
             Party.write([lead], {
                     'crm_stage': 'converted',
                     'crm_converted_into': customer.id,
@@ -251,7 +253,8 @@ class Demote(Wizard):
                     'hopu_crm.msg_demote_reason_required',
                     customer=customer.rec_name))
         with Transaction().set_context(
-                hopu_crm_reason=reason, hopu_crm_skip_duplicate=True):
+                hopu_crm_reason=reason, hopu_crm_skip_duplicate=True,
+                hopu_crm_stage_change=True):
             Party.write([customer], {
                     'crm_stage': 'potential',
                     'crm_follow_up_stage': None,

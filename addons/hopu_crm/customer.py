@@ -16,7 +16,7 @@ from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
-from .exceptions import DuplicateCustomerWarning
+from .exceptions import DuplicateCustomerWarning, StageChangeError
 
 COMPANY_SUFFIXES = [
     '股份有限公司', '有限责任公司', '有限公司', '集团公司', '公司',
@@ -260,6 +260,12 @@ class Party(metaclass=PoolMeta):
 
     @classmethod
     def create(cls, vlist):
+        for values in vlist:
+            if values.get('crm_stage') == 'converted' and not (
+                    Transaction().context.get('hopu_crm_stage_change')):
+                raise StageChangeError(gettext(
+                        'hopu_crm.msg_customer_stage_change',
+                        customer=values.get('name') or ''))
         parties = super().create(vlist)
         cls._crm_promote(parties)
         parties = cls.browse(parties)
@@ -268,9 +274,33 @@ class Party(metaclass=PoolMeta):
         cls._crm_check_duplicates(parties)
         return parties
 
+    # The stage changes a plain write may do; the others go through the
+    # conversion and demotion wizards (CRM-15, CRM-18)
+    _crm_free_transitions = {
+        (None, 'potential'), (None, 'existing'),
+        ('potential', 'follow_up'), ('follow_up', 'potential'),
+        }
+
+    @classmethod
+    def _crm_check_transitions(cls, parties, values):
+        if 'crm_stage' not in values or Transaction().context.get(
+                'hopu_crm_stage_change'):
+            return
+        for party in parties:
+            if party.crm_stage == values['crm_stage']:
+                continue
+            if (party.crm_stage, values['crm_stage']) not in (
+                    cls._crm_free_transitions):
+                raise StageChangeError(gettext(
+                        'hopu_crm.msg_customer_stage_change',
+                        customer=party.rec_name))
+
     @classmethod
     def write(cls, *args):
         all_parties = cls.browse(sum(args[0:None:2], []))
+        actions = iter(args)
+        for parties, values in zip(actions, actions):
+            cls._crm_check_transitions(parties, values)
         old = {p.id: (
                 p.crm_stage,
                 p.crm_follow_up_stage.id if p.crm_follow_up_stage else None)

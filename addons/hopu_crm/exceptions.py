@@ -26,3 +26,7 @@ class DemotionError(UserError):
 
 class EmailError(UserError):
     pass
+
+
+class StageChangeError(UserError):
+    pass
