@@ -25,7 +25,9 @@ def backend_name(db_uri):
     return normalize_uri(db_uri).split(':', 1)[0]
 
 
-def write_config(db_uri=None, listen=None, name='local', sqlite_dir=None):
+def write_config(
+        db_uri=None, listen=None, name='local', sqlite_dir=None,
+        single_process=False):
     """Write var/trytond-<name>.conf: trytond.conf completed with the
     absolute paths of this checkout, the database URI and the listen address.
 
@@ -37,13 +39,15 @@ def write_config(db_uri=None, listen=None, name='local', sqlite_dir=None):
         if not parser.has_section(section):
             parser.add_section(section)
     parser.set('database', 'uri', normalize_uri(db_uri))
-    if (backend_name(db_uri) == 'sqlite'
+    if ((single_process or backend_name(db_uri) == 'sqlite')
             and parser.has_option('cache', 'clean_timeout')):
         # SQLite has one connection per database: the cache check that
         # clean_timeout = 0 runs at the start of every transaction reopens
         # it in autocommit mode (trytond.cache.Cache.sync), so a failed
-        # call would no longer be rolled back. One SQLite process clears
-        # its own caches on commit anyway.
+        # call would no longer be rolled back. On PostgreSQL it starts a
+        # LISTEN thread whose connection keeps a module test's database
+        # from being dropped between scenarios. One process clears its
+        # own caches on commit anyway.
         parser.remove_option('cache', 'clean_timeout')
     sqlite_dir = Path(sqlite_dir or SQLITE_DIR)
     parser.set('database', 'path', str(sqlite_dir))
@@ -70,11 +74,11 @@ def write_config(db_uri=None, listen=None, name='local', sqlite_dir=None):
 
 def trytond_environ(
         db_uri=None, listen=None, name='local', environ=None,
-        sqlite_dir=None):
+        sqlite_dir=None, single_process=False):
     "Return an environment for a trytond process of this checkout"
     env = dict(os.environ if environ is None else environ)
     env['TRYTOND_CONFIG'] = str(
-        write_config(db_uri, listen, name, sqlite_dir))
+        write_config(db_uri, listen, name, sqlite_dir, single_process))
     return env
 
 

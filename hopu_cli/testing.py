@@ -69,7 +69,9 @@ def run_worker(backend, target, result_file, patterns=None, failfast=False):
     db_uri = paths.DEFAULT_PG_URI if backend == 'postgresql' else 'sqlite'
 
     os.environ.update(paths.trytond_environ(
-            db_uri, name=f'test-{backend}-{target}'))
+            db_uri, name=f'test-{backend}-{target}',
+            # A module's tests run in this one process
+            single_process=target in paths.HOPU_MODULES))
     os.environ.setdefault('DB_CACHE', str(paths.test_cache_dir(backend)))
     os.environ['DB_NAME'] = (
         f'test_hopu_{target}_{os.getpid()}' if backend == 'postgresql'
