@@ -168,6 +168,15 @@ class Convert(Wizard):
                     'crm_stage': 'converted',
                     'crm_converted_into': customer.id,
                     })
+        if mode == 'link':
+            # The company data the customer lacks come from the lead
+            values = {name: getattr(lead, name)
+                for name in ['crm_industry', 'crm_region', 'crm_size',
+                    'crm_address', 'crm_tax_id']
+                if not getattr(customer, name) and getattr(lead, name)}
+            if values:
+                with Transaction().set_context(hopu_crm_skip_duplicate=True):
+                    Party.write([customer], values)
         existing = [c for c in customer.crm_contacts if c.active]
         if mode == 'contact':
             own = Contact(
