@@ -220,6 +220,9 @@ class DailyReport(ModelSQL, ModelView):
             if next_date and next_date < today:
                 next_date = None
             copies.extend(cls.copy([report], default={
+                        'salesperson': (
+                            Transaction().context.get('employee')
+                            or report.salesperson.id),
                         'date': today,
                         'start': None,
                         'end': None,

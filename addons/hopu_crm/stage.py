@@ -5,6 +5,8 @@ import datetime
 
 from trytond.model import (
     DeactivableMixin, ModelSQL, ModelView, fields, sequence_ordered)
+from trytond.i18n import gettext
+from trytond.model.exceptions import AccessError
 from trytond.transaction import Transaction
 
 from .customer_stages import CRM_STAGE_SELECTION
@@ -47,3 +49,24 @@ class StageHistory(ModelSQL, ModelView):
     @staticmethod
     def default_user():
         return Transaction().user
+
+    @classmethod
+    def _check_immutable(cls):
+        "History is written by the stage changes only, never by a user"
+        if Transaction().check_access:
+            raise AccessError(gettext('hopu_crm.msg_stage_history_readonly'))
+
+    @classmethod
+    def create(cls, vlist):
+        cls._check_immutable()
+        return super().create(vlist)
+
+    @classmethod
+    def write(cls, *args):
+        cls._check_immutable()
+        super().write(*args)
+
+    @classmethod
+    def delete(cls, records):
+        cls._check_immutable()
+        super().delete(records)

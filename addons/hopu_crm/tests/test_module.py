@@ -13,6 +13,7 @@ from trytond.modules.hopu_crm.customer import (
     normalize_code, normalize_name, normalize_phone)
 from trytond.modules.hopu_crm.exceptions import (
     ContactValidationError, EmailError, ReportValidationError)
+from trytond.model.exceptions import AccessError
 from trytond.modules.hopu_sysadmin.tests import HopuTranslationTestMixin
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
@@ -205,6 +206,26 @@ class HopuCrmTestCase(
                         'date': dt.datetime(2026, 11, 21, 9),
                         'recipients': "zhang at huaxin",
                         'subject': "方案", 'body': "您好"}])
+
+    @with_transaction()
+    def test_stage_history_immutable(self):
+        "CRM-14: the stage history is written by stage changes only"
+        pool = Pool()
+        History = pool.get('hopu.crm.stage.history')
+        company, employee, party = self._customer()
+        history, = History.search([('party', '=', party.id)])
+        self.assertEqual(
+            (history.from_crm_stage, history.to_crm_stage),
+            (None, 'potential'))
+        with Transaction().set_context(_check_access=True):
+            for call in [
+                    lambda: History.write([history], {'reason': "x"}),
+                    lambda: History.delete([history]),
+                    lambda: History.create([{'party': party.id}]),
+                    ]:
+                with self.assertRaises(AccessError) as cm:
+                    call()
+                self.assertIn("stage history", cm.exception.message)
 
     @with_transaction()
     def test_preferences(self):
