@@ -9,7 +9,7 @@ from trytond.i18n import gettext
 from trytond.model import ModelView, fields
 from trytond.pool import Pool
 from trytond.pyson import Eval
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 from .exceptions import ConversionError, DemotionError
@@ -48,6 +48,15 @@ class ConvertStart(ModelView):
         return preview(self.lead, self.mode, self.customer, self.contacts)
 
 
+def all_contacts(customer):
+    """The active contacts of the customer, also those the user does not
+    see: a contact is never duplicated because it is out of sight"""
+    pool = Pool()
+    Contact = pool.get('hopu.crm.contact')
+    with without_check_access():
+        return Contact.search([('customer', '=', customer.id)])
+
+
 def preview(lead, mode, customer, contacts):
     "What the conversion will create or link, in words"
     if not lead or not mode:
@@ -64,8 +73,8 @@ def preview(lead, mode, customer, contacts):
     for contact in contacts or []:
         match = None
         if mode != 'new' and customer:
-            match = next((c for c in customer.crm_contacts
-                    if c.active and c.same_person(contact)), None)
+            match = next((c for c in all_contacts(customer)
+                    if c.same_person(contact)), None)
         if match:
             lines.append(gettext(
                     'hopu_crm.msg_preview_contact_link',
@@ -177,7 +186,7 @@ class Convert(Wizard):
             if values:
                 with Transaction().set_context(hopu_crm_skip_duplicate=True):
                     Party.write([customer], values)
-        existing = [c for c in customer.crm_contacts if c.active]
+        existing = all_contacts(customer)
         if mode == 'contact':
             own = Contact(
                 customer=lead, name=lead.name, phone=lead.phone,
@@ -213,13 +222,17 @@ class Convert(Wizard):
 
         for Model in [Report, Record]:
             to_write = []
-            for record in Model.search([('customer', '=', lead.id)]):
+            # Every report of the lead follows it, whoever wrote it
+            with without_check_access():
+                records = Model.search([('customer', '=', lead.id)])
+            for record in records:
                 values = {'customer': customer.id, 'lead': lead.id}
                 if record.contact and record.contact.id in mapping:
                     values['contact'] = mapping[record.contact.id]
                 to_write.extend(([record], values))
             if to_write:
-                Model.write(*to_write)
+                with without_check_access():
+                    Model.write(*to_write)
 
 
 class DemoteStart(ModelView):
