@@ -199,6 +199,17 @@ CRM_CUSTOMERS = [
                 "洽谈续约")]),
     ]
 
+# CRM-10: a cold visit of each salesperson, not yet a potential customer
+# (salesperson, company, address, person met, phone, content, result, next)
+CRM_COLD_VISITS = [
+    ('wangfang', '上海明远包装材料有限公司', '上海市闵行区莘庄工业区春东路18号',
+        "吴主任", '021-64001234', "陌生拜访,介绍皓普ERP-CRM",
+        "对方正在选型,留下资料", "一周后电话回访"),
+    ('liuyang', '佛山顺德家电配件有限公司', '佛山市顺德区大良街道新城路6号',
+        "郑经理", '0757-22001234', "陌生拜访,了解订单管理情况",
+        "老板出差,经理有兴趣", "约老板回来后再访"),
+    ]
+
 CRM_PROGRAMS = ['CRM-10', 'CRM-11', 'CRM-12', 'CRM-13', 'CRM-13-calendar',
     'CRM-13-next', 'CRM-15', 'CRM-15-converted', 'CRM-16', 'CRM-17',
     'CRM-19']
@@ -277,6 +288,16 @@ def load_crm_customers(config, employees):
                     feedback=feedback, next_plan=plan,
                     next_date=today + dt.timedelta(days=7))
             customers.append(party)
+        for (login, company, address, person, phone, content, result,
+                step) in CRM_COLD_VISITS:
+            _get_or_create(
+                Report, [
+                    ('kind', '=', 'cold_visit'),
+                    ('visited_company', '=', company)],
+                kind='cold_visit', salesperson=employees[login],
+                date=today - dt.timedelta(days=1), visited_company=company,
+                address=address, person_met=person, person_phone=phone,
+                content=content, result=result, next_step=step)
     finally:
         config.skip_warning = skip_warning
     return customers
