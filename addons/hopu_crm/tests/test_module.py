@@ -111,6 +111,24 @@ class HopuCrmTestCase(
         self.assertEqual(contact.email_key, 'li.ming@huaxin.example.cn')
 
     @with_transaction()
+    def test_errors_in_chinese(self):
+        "CRM-12: a zh_CN user reads the errors in the manual's language"
+        pool = Pool()
+        Lang = pool.get('ir.lang')
+        Contact = pool.get('hopu.crm.contact')
+        zh_cn, = Lang.search([('code', '=', 'zh_CN')])
+        Lang.load_translations([zh_cn])
+        company, employee, party = self._customer()
+        with Transaction().set_context(language='zh_CN'):
+            with self.assertRaises(ContactValidationError) as cm:
+                Contact.create([{
+                            'customer': party.id, 'name': "李明",
+                            'email': "li@"}])
+        self.assertEqual(
+            cm.exception.message,
+            "联系人「李明」的电子邮件「li@」不是有效的邮箱地址。")
+
+    @with_transaction()
     def test_report_dates(self):
         "CRM-13: the end before the start, the next visit before the date"
         pool = Pool()
