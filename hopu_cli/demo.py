@@ -4,6 +4,7 @@ Idempotent: every record is looked up by its natural key first, so loading
 twice leaves one set of demo data. The tests load it too (tests/test_demo.py).
 Each section belongs to the module that brings the models it fills; a
 section runs only when its module is activated."""
+import datetime as dt
 from decimal import Decimal
 
 # The demo logins, also listed in the README.
@@ -196,6 +197,157 @@ def load(config=None):
     if 'hopu_crm' in activated:
         employees = load_users(config, companies)
         summary['employees'] = sorted(employees)
+        customers = load_crm_customers(config, employees)
+        summary['crm_customers'] = len(customers)
     if 'hopu_sysadmin' in activated:
         summary['company_codes'] = load_sysadmin(config, companies)
     return summary
+
+
+# CRM-10 … CRM-19: the customers of each demo salesperson, at every stage
+# (name, salesperson login, stage, follow-up stage, industry, region, phone,
+#  contacts [(name, title, mobile, email, decision maker)],
+#  reports [(days ago, contact index, visit type, purpose, content, feedback,
+#            next plan)])
+CRM_CUSTOMERS = [
+    ('上海华新科技有限公司', 'wangfang', 'potential', None,
+        "软件和信息技术服务业", "上海", '021-50801234',
+        [("李明", "行政经理", '13916001234', 'liming@huaxin.example.cn',
+                False)],
+        [(9, 0, 'visit', 'first_contact', "陌拜后首次正式拜访,介绍皓普ERP-CRM",
+                "对客户管理模块有兴趣", "约总经理面谈")]),
+    ('杭州云帆贸易有限公司', 'wangfang', 'follow_up', 'stage_quotation',
+        "批发和零售业", "杭州", '0571-88001234',
+        [("赵云帆", "总经理", '13857101234', 'zhao@yunfan.example.cn', True),
+            ("钱会计", "财务主管", '13857105678', None, False)],
+        [(20, 0, 'visit', 'needs', "了解销售和库存管理需求",
+                "希望统一管理业务员客户", "准备方案"),
+            (6, 0, 'meeting', 'quotation', "来访讲解方案并报价",
+                "价格需内部讨论", "一周后电话跟进")]),
+    ('苏州恒达精密机械有限公司', 'wangfang', 'existing', None,
+        "制造业", "苏州", '0512-66001234',
+        [("孙恒达", "董事长", '13962101234', 'sun@hengda.example.cn', True),
+            ("周工", "信息部经理", '13962105678', 'zhou@hengda.example.cn',
+                False)],
+        [(30, 1, 'visit', 'service', "系统上线培训", "操作人员掌握良好",
+                "月底回访")]),
+    ('广州南粤物流有限公司', 'liuyang', 'potential', None,
+        "交通运输、仓储和邮政业", "广州", '020-38001234',
+        [("陈南", "运营总监", '13802201234', 'chen@nanyue.example.cn', True)],
+        [(5, 0, 'phone', 'first_contact', "电话介绍产品", "可以安排演示",
+                "下周上门演示")]),
+    ('深圳前海数据有限公司', 'liuyang', 'follow_up', 'stage_needs',
+        "信息传输、软件和信息技术服务业", "深圳", '0755-86001234',
+        [("林总", "总经理", '13925201234', 'lin@qianhai.example.cn', True)],
+        [(12, 0, 'visit', 'needs', "调研客户管理流程", "关注数据安全",
+                "提交安全方案")]),
+    ('东莞华盛电子有限公司', 'liuyang', 'existing', None,
+        "制造业", "东莞", '0769-22001234',
+        [("黄经理", "采购经理", '13712201234', 'huang@huasheng.example.cn',
+                True)],
+        [(15, 0, 'visit', 'relationship', "季度回访", "对服务满意",
+                "洽谈续约")]),
+    ]
+
+# CRM-10: a cold visit of each salesperson, not yet a potential customer
+# (salesperson, company, address, person met, phone, content, result, next)
+CRM_COLD_VISITS = [
+    ('wangfang', '上海明远包装材料有限公司', '上海市闵行区莘庄工业区春东路18号',
+        "吴主任", '021-64001234', "陌生拜访,介绍皓普ERP-CRM",
+        "对方正在选型,留下资料", "一周后电话回访"),
+    ('liuyang', '佛山顺德家电配件有限公司', '佛山市顺德区大良街道新城路6号',
+        "郑经理", '0757-22001234', "陌生拜访,了解订单管理情况",
+        "老板出差,经理有兴趣", "约老板回来后再访"),
+    ]
+
+CRM_PROGRAMS = ['CRM-10', 'CRM-11', 'CRM-12', 'CRM-13', 'CRM-13-calendar',
+    'CRM-13-next', 'CRM-15', 'CRM-15-converted', 'CRM-16', 'CRM-17',
+    'CRM-19']
+
+
+def load_crm_customers(config, employees):
+    """CRM-10 … CRM-19: potential, follow-up and existing customers with
+    contacts and daily reports for each demo salesperson, and the rights of
+    the demo users on the CRM programs"""
+    from proteus import Model
+    Party = Model.get('party.party', config=config)
+    Contact = Model.get('hopu.crm.contact', config=config)
+    Report = Model.get('hopu.crm.daily_report', config=config)
+    Program = Model.get('hopu.program', config=config)
+    UserRight = Model.get('hopu.user.right', config=config)
+    User = Model.get('res.user', config=config)
+
+    for login, _, _, _ in USERS:
+        user, = User.find([('login', '=', login)])
+        for code in CRM_PROGRAMS:
+            programs = Program.find([('code', '=', code)])
+            if not programs or UserRight.find([
+                        ('user', '=', user.id),
+                        ('program', '=', programs[0].id)]):
+                continue
+            UserRight(
+                user=user, program=programs[0], perm_read=True,
+                perm_create=True, perm_write=True, perm_print=True,
+                perm_export=True).save()
+
+    today = dt.date.today()
+    skip_warning = config.skip_warning
+    config.skip_warning = True
+    try:
+        customers = []
+        for (name, login, stage, follow_up, industry, region, phone,
+                contacts, reports) in CRM_CUSTOMERS:
+            found = Party.find([('name', '=', name)])
+            party = found[0] if found else Party(name=name)
+            if party.crm_stage and party.crm_stage != stage:
+                # Someone moved it on: leave it where it is
+                customers.append(party)
+                continue
+            if not party.crm_stage:
+                party.crm_stage = 'existing' if stage == 'existing' else (
+                    'potential')
+            party.salesperson = employees[login]
+            party.crm_industry = industry
+            party.crm_region = region
+            party.crm_source = 'cold_visit'
+            if not party.phone:
+                party.phone = phone
+            if follow_up:
+                Stage = Model.get('hopu.crm.stage', config=config)
+                party.crm_follow_up_stage = Stage(
+                    _ref(config, f'hopu_crm.{follow_up}'))
+            party.save()
+            records = []
+            for c_name, title, mobile, email, decision_maker in contacts:
+                contact, _ = _get_or_create(
+                    Contact, [
+                        ('customer', '=', party.id), ('name', '=', c_name)],
+                    customer=party, name=c_name, title=title, mobile=mobile,
+                    email=email, decision_maker=decision_maker)
+                records.append(contact)
+            for (days, index, visit_type, purpose, content, feedback,
+                    plan) in reports:
+                _get_or_create(
+                    Report, [
+                        ('customer', '=', party.id),
+                        ('content', '=', content)],
+                    kind='customer', customer=party,
+                    contact=records[index], salesperson=employees[login],
+                    date=today - dt.timedelta(days=days),
+                    visit_type=visit_type, purpose=purpose, content=content,
+                    feedback=feedback, next_plan=plan,
+                    next_date=today + dt.timedelta(days=7))
+            customers.append(party)
+        for (login, company, address, person, phone, content, result,
+                step) in CRM_COLD_VISITS:
+            _get_or_create(
+                Report, [
+                    ('kind', '=', 'cold_visit'),
+                    ('visited_company', '=', company)],
+                kind='cold_visit', salesperson=employees[login],
+                date=today - dt.timedelta(days=1), visited_company=company,
+                address=address, person_met=person, person_phone=phone,
+                content=content, result=result, next_step=step)
+    finally:
+        config.skip_warning = skip_warning
+    return customers
