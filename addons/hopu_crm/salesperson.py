@@ -84,7 +84,8 @@ class Employee(metaclass=PoolMeta):
         "register: two letters and four digits, e.g. GD0107.")
     customers = fields.One2Many(
         'party.party', 'salesperson', "Customers", readonly=True,
-        filter=[('crm_stage', '!=', None)])
+        filter=[('crm_stage', '!=', None)],
+        context={'company': Eval('company', -1)}, depends=['company'])
     owner_history = fields.One2Many(
         'hopu.crm.customer.owner', 'salesperson', "Ownership History",
         readonly=True)
