@@ -8,7 +8,6 @@ from sql import Null
 
 from trytond.i18n import gettext
 from trytond.model import ModelView, fields
-from trytond.model.exceptions import AccessError
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval, Id
 from trytond.transaction import Transaction, without_check_access
@@ -89,6 +88,12 @@ class Party(metaclass=PoolMeta):
                     'depends': ['recycled'],
                     },
                 })
+
+    @classmethod
+    def __post_setup__(cls):
+        super().__post_setup__()
+        # Restoring from the recycle bin works on inactive records by nature
+        cls._buttons['crm_restore'].pop('readonly', None)
 
     @classmethod
     def default_crm_stage(cls):
@@ -186,7 +191,6 @@ class Party(metaclass=PoolMeta):
         "CRM-5: deleting a customer moves it to the recycle bin"
         pool = Pool()
         ModelAccess = pool.get('ir.model.access')
-        Rule = pool.get('ir.rule')
         transaction = Transaction()
         to_bin = [p for p in parties if p.crm_stage and not p.recycled]
         to_purge = [p for p in parties if p not in to_bin]
@@ -197,18 +201,9 @@ class Party(metaclass=PoolMeta):
         if to_bin:
             if transaction.check_access and transaction.user:
                 ModelAccess.check(cls.__name__, 'delete')
-                domain = Rule.domain_get(cls.__name__, mode='delete')
-                if domain:
-                    ids = [p.id for p in to_bin]
-                    with without_check_access():
-                        found = cls.search([
-                                ('id', 'in', ids), domain,
-                                ('active', 'in', [True, False]),
-                                ], order=[])
-                    if len(found) != len(set(ids)):
-                        raise AccessError(gettext(
-                                'ir.msg_delete_rule_error',
-                                **cls.__names__()))
+                # The same check (and message) as a real delete
+                cls._ModelSQL__check_domain_rule(
+                    [p.id for p in to_bin], 'delete')
             with without_check_access():
                 cls.write(to_bin, {
                         'recycled': True,

@@ -8,7 +8,8 @@ from trytond.i18n import gettext
 from trytond.model import ModelView, Unique, fields
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
-from trytond.transaction import Transaction, without_check_access
+from trytond.transaction import (
+    Transaction, inactive_records, without_check_access)
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 from .exceptions import SalespersonCodeError, TransferError
@@ -47,9 +48,10 @@ def managed_employees():
     Employee = pool.get('company.employee')
     if is_crm_admin():
         return None
-    with without_check_access():
-        return {e.id for e in Employee.search([
-                    ('id', 'child_of', user_employees(), 'supervisor'),
+    employees = user_employees()
+    with without_check_access(), inactive_records():
+        return set(employees) | {e.id for e in Employee.search([
+                    ('supervisor', 'child_of', employees, 'supervisor'),
                     ], order=[])}
 
 
@@ -57,7 +59,7 @@ class Company(metaclass=PoolMeta):
     __name__ = 'company.company'
 
     salesperson_code_prefix = fields.Char(
-        "Salesperson Code Prefix", size=4,
+        "Salesperson Code Prefix",
         help="Region and agent number: the first four characters of the "
         "code of every salesperson of this company (two letters, two "
         "digits).")
@@ -79,7 +81,7 @@ class Employee(metaclass=PoolMeta):
     __name__ = 'company.employee'
 
     salesperson_code = fields.Char(
-        "Salesperson Code", size=6,
+        "Salesperson Code",
         help="The giveaway code (赠送代码) that customers quote when they "
         "register: two letters and four digits, e.g. GD0107.")
     customers = fields.One2Many(
