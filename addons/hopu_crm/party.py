@@ -187,6 +187,14 @@ class Party(metaclass=PoolMeta):
                 [(r, o) for r, o in changes if r.crm_stage], 'assign')
 
     @classmethod
+    def export_data(cls, records, fields_names, header=False):
+        # Tryton reads the exported records as instances, without the record
+        # rules: check them first, as a read would (CRM-2)
+        if Transaction().check_access:
+            cls.read([r.id for r in records], ['id'])
+        return super().export_data(records, fields_names, header=header)
+
+    @classmethod
     def delete(cls, parties):
         "CRM-5: deleting a customer moves it to the recycle bin"
         pool = Pool()
