@@ -160,7 +160,30 @@ class Program(DeactivableMixin, ModelSQL, ModelView):
         ActionGroup.create(actions)
 
 
-class ProgramButton(ModelSQL):
+class _ProgramRelationMixin:
+    """Relation records of a program (also loaded from XML, where a
+    Many2Many cannot be updated) compile their program when they change"""
+    __slots__ = ()
+
+    @classmethod
+    def create(cls, vlist):
+        records = super().create(vlist)
+        cls._compile_programs(records)
+        return records
+
+    @classmethod
+    def delete(cls, records):
+        programs = list({r.program for r in records})
+        super().delete(records)
+        Pool().get('hopu.program').compile(
+            [p for p in programs if p.id is not None and p.id >= 0])
+
+    @classmethod
+    def _compile_programs(cls, records):
+        Pool().get('hopu.program').compile(list({r.program for r in records}))
+
+
+class ProgramButton(_ProgramRelationMixin, ModelSQL):
     "Application Program - Approve Button"
     __name__ = 'hopu.program-ir.model.button'
     program = fields.Many2One(
@@ -169,7 +192,7 @@ class ProgramButton(ModelSQL):
         'ir.model.button', "Button", required=True, ondelete='CASCADE')
 
 
-class ProgramReport(ModelSQL):
+class ProgramReport(_ProgramRelationMixin, ModelSQL):
     "Application Program - Report"
     __name__ = 'hopu.program-ir.action.report'
     program = fields.Many2One(
