@@ -43,7 +43,16 @@ def generate(database, salespeople=200, customers=100_000, reports=500_000,
         Employee = pool.get('company.employee')
         cursor = transaction.connection.cursor()
 
-        company, = Company.search([], order=[('id', 'ASC')], limit=1)
+        companies = Company.search([], order=[('id', 'ASC')], limit=1)
+        if companies:
+            company, = companies
+        else:
+            Currency = pool.get('currency.currency')
+            cny, = Currency.search([('code', '=', 'CNY')]) or Currency.create(
+                [{'name': "人民币", 'code': 'CNY', 'symbol': '¥'}])
+            party, = Party.create([{'name': "皓普基准测试有限公司"}])
+            company, = Company.create([{
+                        'party': party.id, 'currency': cny.id}])
         if Employee.search([('salesperson_code', 'like', 'B%')], limit=1):
             raise SystemExit(f"{database}: benchmark data already there")
 
