@@ -106,7 +106,7 @@ def generate(database, salespeople=200, customers=100_000, reports=500_000,
         cursor.execute(
             'INSERT INTO bench_daily_report '
             '(customer, salesperson, date, content) '
-            'SELECT p.id, p.salesperson, CURRENT_DATE - (g % 365), '
+            'SELECT p.id, p.salesperson, CURRENT_DATE - (g %% 365), '
             "'拜访客户,介绍产品,约定下次拜访时间。' "
             'FROM generate_series(1, %s) AS g '
             'JOIN party_party p ON p.code = '

@@ -187,6 +187,17 @@ class Party(metaclass=PoolMeta):
                 [(r, o) for r, o in changes if r.crm_stage], 'assign')
 
     @classmethod
+    def copy(cls, parties, default=None):
+        default = default.copy() if default is not None else {}
+        # A copy is a new customer: no history, not in the bin, fresh period
+        for name in ['owner_history', 'recycled_date', 'recycled_by',
+                'protection_end', 'protection_notified', 'pool_date',
+                'previous_salesperson']:
+            default.setdefault(name, None)
+        default.setdefault('recycled', False)
+        return super().copy(parties, default=default)
+
+    @classmethod
     def export_data(cls, records, fields_names, header=False):
         # Tryton reads the exported records as instances, without the record
         # rules: check them first, as a read would (CRM-2)
