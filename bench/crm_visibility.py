@@ -61,9 +61,10 @@ def measure(database, user_id, repeat):
                 database, user_id, context=context, readonly=True):
             Party = Pool().get('party.party')
             with check_access():
-                ids = Party.search([('crm_stage', '!=', None)], limit=80)
+                ids = list(map(int, Party.search(
+                            [('crm_stage', '!=', None)], limit=80)))
                 rows = Party.read(ids, FIELDS)
-        return rows
+        return ids, rows
 
     def sql():
         with Transaction().start(
@@ -74,10 +75,10 @@ def measure(database, user_id, repeat):
             rows = cursor.fetchall()
         return rows
 
-    orm_rows, sql_rows = orm(), sql()
+    (orm_ids, orm_rows), sql_rows = orm(), sql()
     # Same rows, same order: the rules reach what the SQL reaches
-    assert [r['id'] for r in orm_rows] == [r[0] for r in sql_rows], (
-        "ORM and SQL disagree")
+    assert orm_ids == [r[0] for r in sql_rows], "ORM and SQL disagree"
+    assert len(orm_rows) == len(sql_rows)
     timings = {}
     for name, func in [('orm', orm), ('sql', sql)]:
         func()

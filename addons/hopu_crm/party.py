@@ -6,10 +6,12 @@ import datetime as dt
 
 from sql import Null
 
+from trytond import backend
 from trytond.i18n import gettext
-from trytond.model import ModelView, fields
+from trytond.model import Index, ModelView, fields
 from trytond.pool import Pool, PoolMeta
-from trytond.pyson import Bool, Eval, Id
+from trytond.pyson import Eval, Id
+from trytond.tools import grouped_slice, reduce_ids
 from trytond.transaction import Transaction, without_check_access
 
 from .exceptions import AssignError, ClaimError, RecycleError
@@ -44,8 +46,7 @@ class Party(metaclass=PoolMeta):
     salesperson_code = fields.Function(fields.Char(
             "Salesperson Code",
             help="The giveaway code (赠送代码) of the salesperson."),
-        'on_change_with_salesperson_code',
-        searcher='search_salesperson_code')
+        'get_salesperson_code', searcher='search_salesperson_code')
     protection_end = fields.Date(
         "Protection Until", readonly=True,
         help="The last day the salesperson holds this potential customer; "
@@ -73,6 +74,11 @@ class Party(metaclass=PoolMeta):
     @classmethod
     def __setup__(cls):
         super().__setup__()
+        t = cls.__table__()
+        # The customer lists: customers only, in the default order
+        cls._sql_indexes.add(Index(t,
+                (t.name, Index.Range()), (t.id, Index.Range()),
+                where=t.crm_stage != Null))
         cls._buttons.update({
                 'crm_claim': {
                     'invisible': ~Eval('in_pool', False),
@@ -113,6 +119,24 @@ class Party(metaclass=PoolMeta):
     def on_change_with_salesperson_code(self, name=None):
         if self.salesperson:
             return self.salesperson.salesperson_code
+
+    @classmethod
+    def get_salesperson_code(cls, parties, name):
+        # One query: the code is on every line of the customer list
+        pool = Pool()
+        Employee = pool.get('company.employee')
+        party = cls.__table__()
+        employee = Employee.__table__()
+        cursor = Transaction().connection.cursor()
+        ids = list(map(int, parties))
+        codes = dict.fromkeys(ids)
+        for sub_ids in grouped_slice(ids, backend.MAX_QUERY_PARAMS):
+            cursor.execute(*party.join(employee,
+                    condition=party.salesperson == employee.id
+                    ).select(party.id, employee.salesperson_code,
+                    where=reduce_ids(party.id, sub_ids)))
+            codes.update(cursor)
+        return codes
 
     @classmethod
     def search_salesperson_code(cls, name, clause):
