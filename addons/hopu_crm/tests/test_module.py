@@ -118,6 +118,25 @@ class HopuCrmTestCase(
             self.assertEqual(existing.salesperson, employee)
 
     @with_transaction()
+    def test_copy_customer(self):
+        "CRM-3: a copied customer starts without ownership history or bin"
+        pool = Pool()
+        Party = pool.get('party.party')
+        company = create_company()
+        with set_company(company):
+            employee = _salesperson(company, "王芳", 'GD0104')
+            customer, = Party.create([{
+                        'name': "潜在客户", 'crm_stage': 'potential',
+                        'salesperson': employee.id}])
+            Party.delete([customer])
+            self.assertTrue(customer.recycled)
+            copy, = Party.copy([customer], default={'active': True})
+            self.assertFalse(copy.recycled)
+            self.assertEqual(
+                [h.kind for h in copy.owner_history], ['create'])
+            self.assertIsNotNone(copy.protection_end)
+
+    @with_transaction()
     def test_claim_cooldown(self):
         "CRM-4: the previous owner cannot re-claim during the cool-down"
         pool = Pool()
