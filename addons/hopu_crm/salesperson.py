@@ -4,10 +4,12 @@
 import datetime as dt
 import re
 
+from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import ModelView, Unique, fields
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
+from trytond.tools import grouped_slice, reduce_ids
 from trytond.transaction import (
     Transaction, inactive_records, without_check_access)
 from trytond.wizard import Button, StateTransition, StateView, Wizard
@@ -95,6 +97,9 @@ class Employee(metaclass=PoolMeta):
     @classmethod
     def __setup__(cls):
         super().__setup__()
+        # The owner is on every line of the customer lists: name them in
+        # one query instead of one instance per employee and party
+        cls.rec_name.getter = 'get_rec_names'
         t = cls.__table__()
         cls._sql_constraints += [
             ('salesperson_code_unique', Unique(t, t.salesperson_code),
@@ -135,6 +140,29 @@ class Employee(metaclass=PoolMeta):
         if self.salesperson_code:
             name = f'[{self.salesperson_code}] {name}'
         return name
+
+    @classmethod
+    def get_rec_names(cls, employees, name):
+        "The same as get_rec_name, for many employees in one query"
+        pool = Pool()
+        Party = pool.get('party.party')
+        employee = cls.__table__()
+        party = Party.__table__()
+        cursor = Transaction().connection.cursor()
+        ids = list(map(int, employees))
+        names = {}
+        for sub_ids in grouped_slice(ids, backend.MAX_QUERY_PARAMS):
+            cursor.execute(*employee.join(party,
+                    condition=employee.party == party.id
+                    ).select(employee.id, employee.salesperson_code,
+                    party.name, party.code,
+                    where=reduce_ids(employee.id, sub_ids)))
+            for id_, code, party_name, party_code in cursor:
+                value = party_name or f'[{party_code}]'
+                if code:
+                    value = f'[{code}] {value}'
+                names[id_] = value
+        return names
 
     @classmethod
     def search_rec_name(cls, name, clause):
