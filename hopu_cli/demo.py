@@ -90,6 +90,7 @@ def load_users(config, companies):
     zh_cn, = Lang.find([('code', '=', 'zh_CN')])
 
     admin, = User.find([('login', '=', 'admin')])
+    # The name of admin is base configuration (ir.model.data): kept
     admin.language = zh_cn
     for company in companies.values():
         if company not in admin.companies:
@@ -183,6 +184,99 @@ def load_sysadmin(config, companies):
     return [c[1] for c in SYSADMIN_COMPANIES if c[0] in companies]
 
 
+# CRM-1: the agent prefix of the head company and the salesperson codes
+SALESPERSON_PREFIX = 'GD01'
+SALESPERSON_CODES = {
+    'chengang': 'GD0101',
+    'zhangwei': 'GD0102',
+    'wangfang': 'GD0103',
+    'liuyang': 'GD0104',
+    }
+# (name, owner login or None for the pool 公海, stage, category)
+CUSTOMERS = [
+    ('广州市天河区星辰贸易有限公司', 'wangfang', 'potential', '重点客户'),
+    ('佛山市南海区恒通五金制品厂', 'wangfang', 'follow_up', None),
+    ('深圳市福田区华信电子有限公司', 'wangfang', 'existing', '重点客户'),
+    ('东莞市长安镇鑫达模具有限公司', 'liuyang', 'potential', None),
+    ('珠海市香洲区海韵酒店管理有限公司', 'liuyang', 'follow_up', '服务业'),
+    ('中山市古镇灯饰城明亮照明有限公司', 'liuyang', 'existing', None),
+    ('广州市越秀区博雅文化传播有限公司', 'zhangwei', 'potential', '服务业'),
+    ('惠州市仲恺高新区创新科技有限公司', None, 'potential', None),
+    ('江门市蓬江区顺发物流有限公司', None, 'potential', None),
+    ]
+# SYS-5 rights of each role on the CRM programs (admin has every right)
+_ALL = ['read', 'create', 'write', 'delete', 'print', 'export', 'approve']
+_WORK = ['read', 'create', 'write', 'delete', 'print', 'export']
+CRM_RIGHTS = {
+    'hopu_crm.group_crm_supervisor': {
+        'CRM-2': _ALL, 'CRM-3': _ALL, 'CRM-4': _ALL, 'CRM-4-E': _ALL,
+        'CRM-5': _ALL, 'CRM-5-B': _ALL,
+        },
+    'hopu_crm.group_crm_salesperson': {
+        'CRM-2': _WORK, 'CRM-4': ['read', 'write'],
+        'CRM-4-E': ['read', 'create', 'write'], 'CRM-5': ['read'],
+        'CRM-5-B': ['read', 'write'],
+        },
+    }
+
+
+def load_crm_organisation(config, companies, employees):
+    """CRM-1…CRM-5: salesperson codes, rights of the demo logins on the CRM
+    programs, a few customers each and two in the pool (公海)"""
+    from proteus import Model
+    Company = Model.get('company.company', config=config)
+    Party = Model.get('party.party', config=config)
+    Category = Model.get('party.category', config=config)
+    User = Model.get('res.user', config=config)
+    Program = Model.get('hopu.program', config=config)
+    UserRight = Model.get('hopu.user.right', config=config)
+
+    head = Company(companies[HEAD_COMPANY].id)
+    if head.salesperson_code_prefix != SALESPERSON_PREFIX:
+        head.salesperson_code_prefix = SALESPERSON_PREFIX
+        head.save()
+    for login, employee in employees.items():
+        code = SALESPERSON_CODES.get(login)
+        if code and employee.salesperson_code != code:
+            employee.salesperson_code = code
+            employee.save()
+
+    programs = {p.code: p for p in Program.find([('code', 'like', 'CRM-%')])}
+    for login, _, group, _ in USERS:
+        user, = User.find([('login', '=', login)])
+        for code, rights in CRM_RIGHTS.get(group, {}).items():
+            if code not in programs:
+                continue
+            right, _ = _get_or_create(
+                UserRight, [
+                    ('user', '=', user.id),
+                    ('program', '=', programs[code].id)],
+                user=user, program=programs[code])
+            wanted = {f'perm_{r}': r in rights for r in _ALL}
+            if any(getattr(right, k) != v for k, v in wanted.items()):
+                for key, value in wanted.items():
+                    setattr(right, key, value)
+                right.save()
+
+    names = []
+    for name, owner, stage, category in CUSTOMERS:
+        with config.set_context(active_test=False):
+            found = Party.find([('name', '=', name)])
+        if found:
+            names.append(name)
+            continue
+        customer = Party(name=name, crm_stage=stage)
+        if owner:
+            customer.salesperson = employees[owner]
+        if category:
+            category, _ = _get_or_create(
+                Category, [('name', '=', category)], name=category)
+            customer.categories.append(Category(category.id))
+        customer.save()
+        names.append(name)
+    return names
+
+
 def load(config=None):
     """Load the demo data into the database proteus is connected to.
     Return a summary of what exists afterwards."""
@@ -197,6 +291,8 @@ def load(config=None):
     if 'hopu_crm' in activated:
         employees = load_users(config, companies)
         summary['employees'] = sorted(employees)
+        summary['customers'] = load_crm_organisation(
+            config, companies, employees)
         customers = load_crm_customers(config, employees)
         summary['crm_customers'] = len(customers)
     if 'hopu_sysadmin' in activated:

@@ -30,3 +30,27 @@ class EmailError(UserError):
 
 class StageChangeError(UserError):
     pass
+
+
+class SalespersonCodeError(ValidationError):
+    pass
+
+
+class TransferError(UserError):
+    pass
+
+
+class AssignError(UserError):
+    pass
+
+
+class ClaimError(UserError):
+    pass
+
+
+class ExtensionError(UserError):
+    pass
+
+
+class RecycleError(UserError):
+    pass

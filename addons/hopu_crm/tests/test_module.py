@@ -15,6 +15,7 @@ from trytond.modules.hopu_crm.exceptions import (
     ContactValidationError, EmailError, ReportValidationError)
 from trytond.model.exceptions import AccessError
 from trytond.modules.hopu_sysadmin.tests import HopuTranslationTestMixin
+from .organisation_tests import CrmOrganisationTestMixin
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
@@ -40,7 +41,8 @@ def _free_port():
 
 
 class HopuCrmTestCase(
-        HopuTranslationTestMixin, CompanyTestMixin, ModuleTestCase):
+        CrmOrganisationTestMixin, HopuTranslationTestMixin, CompanyTestMixin,
+        ModuleTestCase):
     "Test Hopu CRM module"
     module = 'hopu_crm'
 

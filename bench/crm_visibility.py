@@ -1,0 +1,153 @@
+"""CRM-2 visibility benchmark: the customer list through the ORM with the
+record rules, next to the same query in plain SQL, on PostgreSQL.
+
+    .venv/bin/python bench/crm_visibility.py [--db postgresql://postgres@127.0.0.1:5432/]
+        [--name hopu_bench] [--salespeople 200] [--customers 100000]
+        [--reports 500000] [--repeat 30] [--keep]
+
+Creates the database with `hopu setup-db` (all Hopu modules), fills it with
+bench/crm_data.py, then for a second-level supervisor and for a
+salesperson measures one customer-list request: search + read of 80 rows in
+the default order (name, id) with the columns of the customer list, each in
+a fresh transaction as a request would be. Prints the median and the ratio
+ORM / SQL. Targets (issue 4): ratio under 3, supervisor list under 150 ms.
+Not run by `make test`."""
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+sys.path.insert(0, ROOT)
+sys.path.insert(0, HERE)
+
+FIELDS = [
+    'code', 'name', 'crm_stage', 'salesperson', 'salesperson.rec_name',
+    'salesperson_code', 'protection_end']
+
+SQL = '''
+WITH RECURSIVE subtree (id) AS (
+        SELECT e.id FROM company_employee e WHERE e.id = ANY(%(employees)s)
+    UNION
+        SELECT e.id FROM company_employee e JOIN subtree s ON e.supervisor = s.id)
+SELECT p.id, p.code, p.name, p.crm_stage, p.salesperson,
+    '[' || e.salesperson_code || '] ' || ep.name, e.salesperson_code,
+    p.protection_end
+FROM party_party p
+LEFT JOIN company_employee e ON e.id = p.salesperson
+LEFT JOIN party_party ep ON ep.id = e.party
+WHERE p.active AND p.crm_stage IS NOT NULL
+    AND (p.salesperson IN (SELECT id FROM subtree)
+        OR p.salesperson IS NULL)
+ORDER BY p.name, p.id
+LIMIT 80
+'''
+
+
+def measure(database, user_id, repeat):
+    from trytond.pool import Pool
+    from trytond.transaction import Transaction, check_access
+
+    with Transaction().start(database, user_id):
+        User = Pool().get('res.user')
+        context = User.get_preferences(context_only=True)
+        employees = [e.id for e in User(user_id).employees]
+
+    def orm():
+        with Transaction().start(
+                database, user_id, context=context, readonly=True):
+            Party = Pool().get('party.party')
+            with check_access():
+                ids = list(map(int, Party.search(
+                            [('crm_stage', '!=', None)], limit=80)))
+                rows = Party.read(ids, FIELDS)
+        return ids, rows
+
+    def sql():
+        with Transaction().start(
+                database, user_id, context=context,
+                readonly=True) as transaction:
+            cursor = transaction.connection.cursor()
+            cursor.execute(SQL, {'employees': employees})
+            rows = cursor.fetchall()
+        return rows
+
+    (orm_ids, orm_rows), sql_rows = orm(), sql()
+    # Same rows, same order: the rules reach what the SQL reaches
+    assert orm_ids == [r[0] for r in sql_rows], "ORM and SQL disagree"
+    assert len(orm_rows) == len(sql_rows)
+    timings = {}
+    for name, func in [('orm', orm), ('sql', sql)]:
+        func()
+        samples = []
+        for _ in range(repeat):
+            start = time.perf_counter()
+            func()
+            samples.append((time.perf_counter() - start) * 1000)
+        timings[name] = statistics.median(samples)
+
+    with Transaction().start(database, user_id, context=context):
+        Party = Pool().get('party.party')
+        with check_access():
+            reach = Party.search_count([('crm_stage', '!=', None)])
+    return timings, reach
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--db', default='postgresql://postgres@127.0.0.1:5432/')
+    parser.add_argument('--name', default='hopu_bench')
+    parser.add_argument('--salespeople', type=int, default=200)
+    parser.add_argument('--customers', type=int, default=100_000)
+    parser.add_argument('--reports', type=int, default=500_000)
+    parser.add_argument('--repeat', type=int, default=30)
+    parser.add_argument('--keep', action='store_true',
+        help="reuse the database if it has the benchmark data")
+    args = parser.parse_args()
+
+    hopu = os.path.join(os.path.dirname(sys.executable), 'hopu')
+    config = subprocess.run([hopu, 'config', '--db', args.db],
+        check=True, capture_output=True, text=True).stdout.strip()
+    os.environ['TRYTOND_CONFIG'] = config
+    os.environ['TRYTOND_DATABASE__URI'] = args.db
+
+    from trytond.pool import Pool
+    from trytond.transaction import Transaction
+
+    start = time.perf_counter()
+    users = None
+    if args.keep:
+        try:
+            Pool(args.name).init()
+            with Transaction().start(args.name, 0):
+                User = Pool().get('res.user')
+                users = {u.login: u.id for u in User.search([
+                            ('login', 'in', [
+                                    'bench_supervisor', 'bench_salesperson']),
+                            ])}
+        except Exception:
+            users = None
+    if not users:
+        subprocess.run([hopu, 'setup-db', args.name, '--db', args.db],
+            check=True)
+        import crm_data
+        users = crm_data.generate(
+            args.name, args.salespeople, args.customers, args.reports)
+        print(f"generated {args.salespeople} salespeople, "
+            f"{args.customers} customers, {args.reports} daily reports "
+            f"in {time.perf_counter() - start:.0f} s")
+    Pool(args.name).init()
+
+    print(f"{'login':20} {'reach':>8} {'ORM ms':>8} {'SQL ms':>8} "
+        f"{'ratio':>6}")
+    for login in ['bench_supervisor', 'bench_salesperson']:
+        timings, reach = measure(args.name, users[login], args.repeat)
+        print(f"{login:20} {reach:8d} {timings['orm']:8.1f} "
+            f"{timings['sql']:8.1f} {timings['orm'] / timings['sql']:6.2f}")
+
+
+if __name__ == '__main__':
+    main()
