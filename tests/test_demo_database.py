@@ -50,9 +50,10 @@ class DemoDatabaseTestCase(unittest.TestCase):
             supervisor_of = {
                 u['login']: ((u['employee.'] or {}).get('supervisor.') or {})
                 .get('rec_name') for u in users}
-            self.assertEqual(supervisor_of['wangfang'], '张伟')
-            self.assertEqual(supervisor_of['liuyang'], '张伟')
-            self.assertEqual(supervisor_of['zhangwei'], '陈刚')
+            # CRM-1: a salesperson is named with the code (赠送代码)
+            self.assertEqual(supervisor_of['wangfang'], '[GD0102] 张伟')
+            self.assertEqual(supervisor_of['liuyang'], '[GD0102] 张伟')
+            self.assertEqual(supervisor_of['zhangwei'], '[GD0101] 陈刚')
             self.assertIsNone(supervisor_of['chengang'])
 
             salesperson = Client(url, self.name)
