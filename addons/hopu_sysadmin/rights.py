@@ -357,12 +357,20 @@ class RightOverviewReport(Report):
     @classmethod
     def render_ods(cls, rows):
         cells = []
-        for row in rows:
-            cells.append('<table:table-row>' + ''.join(
+        rendered = {}
+
+        def cell(value):
+            try:
+                return rendered[value]
+            except KeyError:
+                text = rendered[value] = (
                     '<table:table-cell office:value-type="string">'
-                    f'<text:p>{escape(str(v or ""))}</text:p>'
-                    '</table:table-cell>' for v in row)
-                + '</table:table-row>')
+                    f'<text:p>{escape(str(value or ""))}</text:p>'
+                    '</table:table-cell>')
+                return text
+        for row in rows:
+            cells.append('<table:table-row>'
+                + ''.join(map(cell, row)) + '</table:table-row>')
         content = (
             '<?xml version="1.0" encoding="UTF-8"?>'
             '<office:document-content '
