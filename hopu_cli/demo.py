@@ -5,6 +5,7 @@ twice leaves one set of demo data. The tests load it too (tests/test_demo.py).
 Each section belongs to the module that brings the models it fills; a
 section runs only when its module is activated."""
 import datetime as dt
+from decimal import Decimal
 
 # The demo logins, also listed in the README.
 DEMO_PASSWORD = 'Hopu@2026'
@@ -59,7 +60,8 @@ def load_companies(config):
 
     cny, _ = _get_or_create(
         Currency, [('code', '=', 'CNY')],
-        name="人民币", code='CNY', symbol='¥', rounding=0.01, digits=2)
+        name="人民币", code='CNY', symbol='¥', rounding=Decimal('0.01'),
+        digits=2)
 
     companies = {}
     for name, parent in [(HEAD_COMPANY, None)] + COMPANIES:
@@ -156,6 +158,12 @@ def load_sysadmin(config, companies):
         company.save()
 
     head = companies[HEAD_COMPANY]
+    admin, = User.find([('login', '=', 'admin')])
+    if head.id not in [c.id for c in admin.companies]:
+        admin.companies.append(Company(head.id))
+    if not admin.company:
+        admin.company = Company(head.id)
+    admin.save()
     if not AccountSet.find([('database', '=', 'hopu_hp00')]):
         account_set = AccountSet(
             company=Company(head.id), server='localhost',
