@@ -63,7 +63,6 @@ def run(pool, args):
     Program = pool.get('hopu.program')
     User = pool.get('res.user')
     UserRight = pool.get('hopu.user.right')
-    Overview = pool.get('hopu.user.right.overview')
     Report = pool.get('hopu.user.right.overview.report', type='report')
     RIGHTS = ['read', 'create', 'write', 'delete', 'print', 'export',
         'approve']
@@ -106,11 +105,15 @@ def run(pool, args):
     timed(f"copy one user's rights to {len(targets)} users (merge)",
         lambda: UserRight.copy_rights(source, targets, 'merge'), goal=2)
 
+    ModelData = pool.get('ir.model.data')
+    action_id = ModelData.get_id(
+        'hopu_sysadmin', 'report_user_right_overview')
+
     def report():
-        records = Overview.search([('login', 'like', 'bench%')])
-        oext, content, _, _ = Report.execute(
-            [r.id for r in records], {})
-        return len(records), len(content)
+        # as the print dialog does: no selection, filtered by users
+        data = {'action_id': action_id, 'users': [u.id for u in users]}
+        oext, content, _, _ = Report.execute([], data)
+        return len(Report.filtered_ids(data)), len(content)
     count, size = timed(
         f"overview report (ODS) for {args.users} users", report, goal=10)
     print(f"  {count} rows, {size} bytes")

@@ -168,6 +168,12 @@ def load_sysadmin(config, companies):
         company.save()
 
     head = companies[HEAD_COMPANY]
+    admin, = User.find([('login', '=', 'admin')])
+    if head.id not in [c.id for c in admin.companies]:
+        admin.companies.append(Company(head.id))
+    if not admin.company:
+        admin.company = Company(head.id)
+    admin.save()
     if not AccountSet.find([('database', '=', 'hopu_hp00')]):
         account_set = AccountSet(
             company=Company(head.id), server='localhost',

@@ -83,18 +83,36 @@ def cmd_account_set(args):
     from proteus import Model
     AccountSet = Model.get('hopu.account_set', config=config)
     Company = Model.get('company.company', config=config)
-    # the command works for every company of the register
-    config._context['_companies'] = [c.id for c in Company.find([])]
+    User = Model.get('res.user', config=config)
+    user = User(config.user)
+    # Tryton's company rules: act as each of the user's companies in turn
+    company_ids = [c.id for c in user.companies] or [None]
+
+    def in_company(company_id):
+        config._context['company'] = company_id
+        return AccountSet.find([])
+
     if args.action == 'list':
-        for account_set in AccountSet.find([]):
-            print(f"{account_set.database}\t{account_set.server}\t"
-                f"{account_set.company.code}\t{account_set.state}")
+        for company_id in company_ids:
+            for account_set in in_company(company_id):
+                print(f"{account_set.database}\t{account_set.server}\t"
+                    f"{account_set.company.code}\t{account_set.state}")
         return 0
     if not args.database:
         sys.exit("account-set: the database name is required")
-    found = AccountSet.find([
-            ('database', '=', args.database),
-            ('server', '=', args.server)])
+    found = []
+    if args.action == 'create':
+        companies = Company.find([('code', '=', args.company)])
+        if not companies:
+            sys.exit(f"account-set: no company with code {args.company!r}")
+        in_company(companies[0].id)
+    for company_id in company_ids:
+        if found:
+            break
+        found = [a for a in in_company(company_id)
+            if a.database == args.database and a.server == args.server]
+    if args.action == 'create' and not found:
+        in_company(companies[0].id)
     from trytond.exceptions import UserError
     try:
         _account_set_action(args, found, AccountSet, Company)
@@ -116,6 +134,13 @@ def _account_set_action(args, found, AccountSet, Company):
                 company=companies[0], server=args.server,
                 database=args.database)
             account_set.save()
+            try:
+                account_set.click('create_database')
+            except Exception:
+                # nothing half-way: the register line goes too
+                account_set.delete()
+                raise
+            return
         account_set.click('create_database')
     else:
         if not found:

@@ -14,7 +14,8 @@ from trytond.model import ModelSQL, ModelView, fields
 from trytond.pool import Pool, PoolMeta
 from trytond.report import Report
 from trytond.transaction import Transaction
-from trytond.wizard import Button, StateTransition, StateView, Wizard
+from trytond.wizard import (
+    Button, StateReport, StateTransition, StateView, Wizard)
 
 from .exceptions import RightCopyError
 from .program import RIGHTS
@@ -273,10 +274,40 @@ class RightOverviewReport(Report):
 
     @classmethod
     def _execute(cls, records, header, data, action):
-        return 'ods', cls.render_ods(cls.matrix(records))
+        if records:
+            ids = [r.id for r in records]
+        else:
+            # no selection: the filters of the print dialog (all when none)
+            ids = cls.filtered_ids(data)
+        return 'ods', cls.render_ods(cls.matrix(ids))
 
     @classmethod
-    def matrix(cls, records):
+    def filtered_ids(cls, data):
+        """The ids of the rights of active users on active programs,
+        filtered by companies, users and programs of data"""
+        pool = Pool()
+        UserRight = pool.get('hopu.user.right')
+        User = pool.get('res.user')
+        Program = pool.get('hopu.program')
+        right = UserRight.__table__()
+        user = User.__table__()
+        program = Program.__table__()
+        where = (user.active == True) & (program.active == True)  # noqa: E712
+        if data.get('companies'):
+            where &= user.company.in_(list(data['companies']))
+        if data.get('users'):
+            where &= right.user.in_(list(data['users']))
+        if data.get('programs'):
+            where &= right.program.in_(list(data['programs']))
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*right
+            .join(user, condition=right.user == user.id)
+            .join(program, condition=right.program == program.id)
+            .select(right.id, where=where))
+        return [i for i, in cursor]
+
+    @classmethod
+    def matrix(cls, ids):
         """The rows of the report: one per user and program, the rights as
         their Chinese marks"""
         pool = Pool()
@@ -299,7 +330,7 @@ class RightOverviewReport(Report):
         program = Program.__table__()
         cursor = Transaction().connection.cursor()
         values = []
-        for sub in _chunks([r.id for r in records], 1000):
+        for sub in _chunks(list(ids), 1000):
             cursor.execute(*right
                 .join(user, condition=right.user == user.id)
                 .join(program, condition=right.program == program.id)
@@ -326,12 +357,20 @@ class RightOverviewReport(Report):
     @classmethod
     def render_ods(cls, rows):
         cells = []
-        for row in rows:
-            cells.append('<table:table-row>' + ''.join(
+        rendered = {}
+
+        def cell(value):
+            try:
+                return rendered[value]
+            except KeyError:
+                text = rendered[value] = (
                     '<table:table-cell office:value-type="string">'
-                    f'<text:p>{escape(str(v or ""))}</text:p>'
-                    '</table:table-cell>' for v in row)
-                + '</table:table-row>')
+                    f'<text:p>{escape(str(value or ""))}</text:p>'
+                    '</table:table-cell>')
+                return text
+        for row in rows:
+            cells.append('<table:table-row>'
+                + ''.join(map(cell, row)) + '</table:table-row>')
         content = (
             '<?xml version="1.0" encoding="UTF-8"?>'
             '<office:document-content '
@@ -405,3 +444,35 @@ class UserRightHistory(ModelSQL, ModelView):
             history.program.as_('program'),
             *[getattr(history, f'perm_{r}').as_(f'perm_{r}')
                 for r in RIGHTS])
+
+
+class RightOverviewPrintStart(ModelView):
+    "Print User Rights Overview"
+    __name__ = 'hopu.user.right.overview.print.start'
+
+    companies = fields.Many2Many(
+        'company.company', None, None, "Companies or Departments",
+        help="Leave empty for all.")
+    users = fields.Many2Many(
+        'res.user', None, None, "Users", help="Leave empty for all.")
+    programs = fields.Many2Many(
+        'hopu.program', None, None, "Programs", help="Leave empty for all.")
+
+
+class RightOverviewPrint(Wizard):
+    "SYS-8: print the overview, filtered by company, user and program"
+    __name__ = 'hopu.user.right.overview.print'
+
+    start = StateView('hopu.user.right.overview.print.start',
+        'hopu_sysadmin.user_right_overview_print_start_view_form', [
+            Button("Cancel", 'end', 'tryton-cancel'),
+            Button("Print", 'print_', 'tryton-print', default=True),
+            ])
+    print_ = StateReport('hopu.user.right.overview.report')
+
+    def do_print_(self, action):
+        return action, {
+            'companies': [c.id for c in self.start.companies],
+            'users': [u.id for u in self.start.users],
+            'programs': [p.id for p in self.start.programs],
+            }

@@ -383,7 +383,7 @@ class HopuSysadminTestCase(
         Report = pool.get('hopu.user.right.overview.report', type='report')
         source, target = self._copy_setup()
         records = Overview.search([('login', 'in', ['source', 'target'])])
-        rows = Report.matrix(records)
+        rows = Report.matrix([r.id for r in records])
         self.assertEqual(rows[0][:4], ["帐号", "Name", "公司或部门", "程序编号"]
             if Transaction().language == 'zh_CN' else rows[0][:4])
         body = [[r[0], r[3]] + r[5:] for r in rows[1:]]
@@ -403,6 +403,10 @@ class HopuSysadminTestCase(
             xml = ods.read('content.xml').decode('utf-8')
         self.assertIn('SYS-7', xml)
         self.assertIn('target', xml)
+        # the print dialog's filters: one user only
+        ids = Report.filtered_ids({'users': [target.id]})
+        self.assertEqual(
+            sorted(r[3] for r in Report.matrix(ids)[1:]), ['SYS-1', 'SYS-7'])
 
     def _check_right(self, right, operation, model='hopu.account_set',
             code='SYS-2'):
