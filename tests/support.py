@@ -87,9 +87,14 @@ class Client:
             raise RPCError(result['error'])
         return result['result']
 
-    def login(self, login, password, language='zh_CN'):
+    def login(self, login, password, language='zh_CN', new_password=None):
+        parameters = {'password': password}
+        if new_password:
+            # SYS-4: a password set by the administrator is changed at the
+            # first login
+            parameters['new_password'] = new_password
         user_id, session, *_ = self.call(
-            'common.db.login', login, {'password': password}, language)
+            'common.db.login', login, parameters, language)
         token = f'{login}:{user_id}:{session}'
         self.session = base64.b64encode(token.encode()).decode()
         self.context = self.call('model.res.user.get_preferences', True, {})

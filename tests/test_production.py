@@ -88,7 +88,8 @@ class ProductionTestCase(unittest.TestCase):
             'hopu.program', 'search', [('code', '=', 'SYS-5')], 0, None, None)
 
         clerk = Client(self.url, self.name)
-        clerk.login('prodclerk', demo.DEMO_PASSWORD)
+        clerk.login(
+            'prodclerk', demo.DEMO_PASSWORD, new_password='Qing-Shan#2026')
         self.assertEqual(self.reads_rights(clerk), 0)
 
         right, = admin.model('hopu.user.right', 'create', [{
