@@ -14,7 +14,7 @@ from functools import wraps
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.pool import Pool
-from trytond.pyson import Bool, Eval, If
+from trytond.pyson import Bool, Eval, If, PYSONEncoder
 from trytond.transaction import Transaction, without_check_access
 
 from .exceptions import ContractReadOnlyError, ContractValidationError
@@ -663,8 +663,8 @@ class Contract(ApprovalDocumentMixin, Workflow, ModelSQL, ModelView):
             'ir.action.act_window', [Action.get_action_id(
                     Pool().get('ir.model.data').get_id(*xml_id.split('.')))])[0]
         action['res_id'] = [r.id for r in records]
-        action['domain'] = str([('id', 'in', [r.id for r in records])])
-        action['pyson_domain'] = action['domain']
+        action['pyson_domain'] = PYSONEncoder().encode(
+            [('id', 'in', [r.id for r in records])])
         return action
 
     # Business methods

@@ -166,7 +166,7 @@ class Change(OrderMixin, Workflow, ModelSQL, ModelView):
     contract_type = fields.Function(
         fields.Selection('get_contract_types', "Contract Type"),
         'on_change_with_contract_type')
-    reason = fields.Text("Reason for Change", required=True, states=_draft)
+    reason = fields.Text("Reason for Change", states=_draft)
     amount = fields.Numeric(
         "Contract Amount", digits=(16, 2), required=True, states=_draft)
     signing_date = fields.Date("Signing Date", required=True, states=_draft)
@@ -451,7 +451,7 @@ class Termination(OrderMixin, Workflow, ModelSQL, ModelView):
                 ('state', '=', 'approved'), ())],
         states={'readonly': Eval('id', -1) >= 0})
     reason = fields.Text(
-        "Reason for Termination", required=True, states=_draft)
+        "Reason for Termination", states=_draft)
     effective_date = fields.Date(
         "Effective Date", required=True, states=_draft)
     settlement_amount = fields.Numeric(
