@@ -187,9 +187,7 @@ class Approval(ModelSQL, ModelView):
                 Index(t, (t.state, Index.Equality()),
                     where=t.state == 'pending'),
                 })
-        cls._order = [
-            ('contract', 'ASC'), ('round', 'ASC'), ('sequence', 'ASC'),
-            ('id', 'ASC')]
+        cls._order = [('contract', 'ASC'), ('id', 'ASC')]
         cls._buttons.update({
                 'approve': {
                     'invisible': Eval('state') != 'pending',

@@ -88,12 +88,6 @@ class OrderMixin(ApprovalDocumentMixin):
                     'hopu_contract.msg_order_contract_state',
                     contract=self.contract.rec_name))
 
-    def get_approvals(self, name):
-        pool = Pool()
-        Approval = pool.get('hopu.contract.approval')
-        return [a.id for a in Approval.search([
-                    ('document', '=', str(self))])]
-
     def get_rec_name(self, name):
         return f'{self.contract.rec_name} #{self.id}'
 
@@ -185,9 +179,9 @@ class Change(OrderMixin, Workflow, ModelSQL, ModelView):
     diff = fields.Function(fields.Text("Changes"), 'get_diff')
     state = fields.Selection(
         ORDER_STATES, "State", readonly=True, required=True)
-    approvals = fields.Function(
-        fields.One2Many('hopu.contract.approval', None, "Approval Flow",
-            readonly=True), 'get_approvals')
+    approvals = fields.One2Many(
+        'hopu.contract.approval', 'document', "Approval Flow",
+        readonly=True)
     version = fields.Many2One(
         'hopu.contract.version', "Old Version", readonly=True)
 
@@ -459,9 +453,9 @@ class Termination(OrderMixin, Workflow, ModelSQL, ModelView):
         help="Positive: the customer pays; negative: refunded.")
     state = fields.Selection(
         ORDER_STATES, "State", readonly=True, required=True)
-    approvals = fields.Function(
-        fields.One2Many('hopu.contract.approval', None, "Approval Flow",
-            readonly=True), 'get_approvals')
+    approvals = fields.One2Many(
+        'hopu.contract.approval', 'document', "Approval Flow",
+        readonly=True)
 
     del _draft
 
