@@ -5,6 +5,7 @@ twice leaves one set of demo data. The tests load it too (tests/test_demo.py).
 Each section belongs to the module that brings the models it fills; a
 section runs only when its module is activated."""
 import datetime as dt
+from decimal import Decimal
 
 # The demo logins, also listed in the README.
 DEMO_PASSWORD = 'Hopu@2026'
@@ -59,7 +60,7 @@ def load_companies(config):
 
     cny, _ = _get_or_create(
         Currency, [('code', '=', 'CNY')],
-        name="人民币", code='CNY', symbol='¥', rounding=0.01, digits=2)
+        name="人民币", code='CNY', symbol='¥', rounding=Decimal('0.01'), digits=2)
 
     companies = {}
     for name, parent in [(HEAD_COMPANY, None)] + COMPANIES:
