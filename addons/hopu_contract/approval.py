@@ -186,6 +186,12 @@ class Approval(ModelSQL, ModelView):
                 Index(t, (t.contract, Index.Range())),
                 Index(t, (t.state, Index.Equality()),
                     where=t.state == 'pending'),
+                # the approver record rule and 「待我审批」 look steps up by
+                # approver
+                Index(t, (t.approver_employee, Index.Equality())),
+                Index(t, (t.approver_user, Index.Equality())),
+                Index(t, (t.approver_group, Index.Equality())),
+                Index(t, (t.document, Index.Equality())),
                 })
         cls._order = [('contract', 'ASC'), ('id', 'ASC')]
         cls._buttons.update({
