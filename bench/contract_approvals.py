@@ -44,7 +44,8 @@ def parse():
 
 
 FILL = """
-INSERT INTO party_party (name, code, crm_stage, active, create_uid, create_date)
+INSERT INTO party_party (
+        name, code, crm_stage, active, create_uid, create_date)
     SELECT 'BENCH customer ' || g, 'BC' || g, 'existing', true, 0, now()
     FROM generate_series(1, %(customers)s) g;
 INSERT INTO party_party (name, code, active, create_uid, create_date)

@@ -659,9 +659,11 @@ class Contract(ApprovalDocumentMixin, Workflow, ModelSQL, ModelView):
     def _open_action(xml_id, records):
         pool = Pool()
         Action = pool.get('ir.action')
-        action = Action.get_action_values(
-            'ir.action.act_window', [Action.get_action_id(
-                    Pool().get('ir.model.data').get_id(*xml_id.split('.')))])[0]
+        ModelData = pool.get('ir.model.data')
+        action_id = Action.get_action_id(
+            ModelData.get_id(*xml_id.split('.')))
+        action, = Action.get_action_values(
+            'ir.action.act_window', [action_id])
         action['res_id'] = [r.id for r in records]
         action['pyson_domain'] = PYSONEncoder().encode(
             [('id', 'in', [r.id for r in records])])

@@ -9,7 +9,7 @@ class ContractValidationError(ValidationError):
 
 
 class ContractReadOnlyError(AccessError):
-    "CON-8/CON-9 approved, closed or terminated contracts change only by orders"
+    "CON-8/CON-9: effective, closed or terminated contracts are read-only"
 
 
 class ApprovalError(UserError):

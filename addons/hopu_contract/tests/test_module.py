@@ -114,8 +114,27 @@ class HopuContractTestCase(
                             self.assertRaises(AccessError):
                         Contract.write([contract], values)
                 contract, = Contract.create([_contract_values(
-                            party, employee, state='approved')])
+                            party, employee, state='approved',
+                            lines=[('create', [{
+                                            'description': "服务",
+                                            'quantity': 1,
+                                            'unit_price': Decimal('10000'),
+                                            }])])])
                 self.assertEqual(contract.state, 'draft')
+            # Once submitted, its lines cannot change either, even when
+            # written directly (CON-9)
+            Contract.write([contract], {'state': 'submitted'})
+            Line = pool.get('hopu.contract.line')
+            with Transaction().set_context(_check_access=True):
+                line, = contract.lines
+                with self.assertRaises(AccessError):
+                    Line.write([line], {'unit_price': Decimal('1')})
+                with self.assertRaises(AccessError):
+                    Line.delete([line])
+                with self.assertRaises(AccessError):
+                    Line.create([{'contract': contract.id,
+                                'description': "x", 'quantity': 1,
+                                'unit_price': Decimal('1')}])
 
     def test_con4_approval_race(self):
         """CON-4: two approvers approving the same step at once (two
