@@ -303,6 +303,9 @@ def load(config=None):
         summary['crm_customers'] = len(customers)
     if 'hopu_sysadmin' in activated:
         summary['company_codes'] = load_sysadmin(config, companies)
+    if 'hopu_contract' in activated:
+        contracts = load_contracts(config, employees)
+        summary['contracts'] = sorted(c.number for c in contracts)
     return summary
 
 
@@ -453,3 +456,125 @@ def load_crm_customers(config, employees):
     finally:
         config.skip_warning = skip_warning
     return customers
+
+
+# (customer, salesperson login, type, amount, state wanted)
+CONTRACTS = [
+    ('上海明远贸易有限公司', 'wangfang', 'service', '120000', 'approved'),
+    ('上海明远贸易有限公司', 'wangfang', 'service', '36000', 'submitted'),
+    ('广州华南机电有限公司', 'liuyang', 'product', '60000', 'approved'),
+    ('广州华南机电有限公司', 'liuyang', 'service', '18000', 'draft'),
+    ]
+
+
+def load_contracts(config, employees):
+    """CON-1..8: approval rules, an existing customer for each demo
+    salesperson and a few contracts in different states"""
+    from decimal import Decimal
+
+    from proteus import Model
+    Party = Model.get('party.party', config=config)
+    Contract = Model.get('hopu.contract', config=config)
+    Rule = Model.get('hopu.contract.approval.rule', config=config)
+    Approval = Model.get('hopu.contract.approval', config=config)
+    User = Model.get('res.user', config=config)
+
+    rules = [
+        ("小额合同", 'hopu.contract', None, Decimal('100000'), 1),
+        ("大额合同", 'hopu.contract', Decimal('100000'), None, 2),
+        ("合同变更单", 'hopu.contract.change', None, None, 1),
+        ("合同终止单", 'hopu.contract.termination', None, None, 1),
+        ]
+    for name, document, min_amount, max_amount, level in rules:
+        if Rule.find([('name', '=', name)]):
+            continue
+        rule = Rule(name=name, document=document, min_amount=min_amount,
+            max_amount=max_amount)
+        rule.steps.new(name="上级主管审批", approver_type='supervisor',
+            level=level)
+        rule.save()
+
+    users = {u.login: u for u in User.find([
+                ('login', 'in', [login for login, *_ in USERS])])}
+    for name, login, type_, amount, state in CONTRACTS:
+        employee = employees[login]
+        customer, _ = _get_or_create(
+            Party, [('name', '=', name)], name=name)
+        if customer.crm_stage != 'existing' or not customer.salesperson:
+            customer.crm_stage = 'existing'
+            customer.salesperson = employee
+            customer.save()
+        if Contract.find([
+                    ('party', '=', customer.id), ('type', '=', type_),
+                    ('amount', '=', Decimal(amount))]):
+            continue
+        contract = Contract(type=type_, party=customer,
+            salesperson=employee, signing_date=dt.date(2026, 3, 1),
+            start_date=dt.date(2026, 4, 1), end_date=dt.date(2027, 3, 31),
+            amount=Decimal(amount), payment_terms="签约后30日内付款")
+        if type_ == 'product':
+            contract.delivery_terms = "签约后30日内送货"
+        if type_ == 'product':
+            product = _demo_product(config)
+            contract.lines.new(product=product, description=product.name,
+                quantity=2, unit=product.default_uom,
+                unit_price=Decimal(amount) / 2)
+            contract.create_sale = True
+        else:
+            contract.lines.new(description="年度运维服务", quantity=1,
+                unit_price=Decimal(amount))
+        contract.commissions.new(salesperson=employee, share_type='percent',
+            share_percent=Decimal('100'), rate=Decimal('5'))
+        contract.save()
+        if state == 'draft':
+            continue
+        contract.click('submit')
+        if state == 'approved':
+            # the supervisors approve, each as their own user
+            for _ in range(3):
+                steps = Approval.find([
+                        ('contract', '=', contract.id),
+                        ('state', '=', 'pending')])
+                if not steps:
+                    break
+                step, = steps
+                approver = [u for u in users.values()
+                    if step.approver_employee and u.employee
+                    and u.employee.id == step.approver_employee.id]
+                if not approver:
+                    break
+                _approve_as(config, approver[0], step.id)
+    return Contract.find([])
+
+
+def _demo_product(config):
+    from decimal import Decimal
+
+    from proteus import Model
+    Product = Model.get('product.product', config=config)
+    Template = Model.get('product.template', config=config)
+    Uom = Model.get('product.uom', config=config)
+    products = Product.find([('name', '=', "皓普服务器 H100")])
+    if products:
+        return products[0]
+    unit, = Uom.find([('symbol', '=', 'u')], limit=1)
+    template = Template(name="皓普服务器 H100", type='goods',
+        default_uom=unit, salable=True, list_price=Decimal('30000'))
+    template.save()
+    return template.products[0]
+
+
+def _approve_as(config, user, step_id):
+    "Approve a step as the approver (proteus trytond config only)"
+    from proteus import Model
+    saved = config.user, config._context
+    try:
+        config.user = user.id
+        User = Model.get('res.user', config=config)
+        config._context = User.get_preferences(True, {})
+        Approval = Model.get('hopu.contract.approval', config=config)
+        step = Approval(step_id)
+        step.comment = "同意"
+        step.click('approve')
+    finally:
+        config.user, config._context = saved

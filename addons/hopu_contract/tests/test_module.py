@@ -1,14 +1,247 @@
 # This file is part of Hopu ERP-CRM.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
-from trytond.modules.company.tests import CompanyTestMixin
+import datetime as dt
+import threading
+from decimal import Decimal
+
+from trytond import backend
+from trytond.exceptions import UserError
+from trytond.model.exceptions import AccessError
+from trytond.modules.company.tests import (
+    CompanyTestMixin, create_company, create_employee, set_company)
 from trytond.modules.hopu_sysadmin.tests import HopuTranslationTestMixin
-from trytond.tests.test_tryton import ModuleTestCase
+from trytond.pool import Pool
+from trytond.tests.test_tryton import (
+    DB_NAME, ModuleTestCase, with_transaction)
+from trytond.transaction import Transaction, TransactionError
+
+
+def _contract_values(party, employee, **values):
+    return {
+        'type': 'service',
+        'party': party.id,
+        'salesperson': employee.id,
+        'signing_date': dt.date(2026, 1, 1),
+        'start_date': dt.date(2026, 1, 1),
+        'end_date': dt.date(2026, 12, 31),
+        'amount': Decimal('10000'),
+        **values,
+        }
 
 
 class HopuContractTestCase(
         HopuTranslationTestMixin, CompanyTestMixin, ModuleTestCase):
     "Test Hopu Contract module"
     module = 'hopu_contract'
+
+    def _customer(self, stage='existing'):
+        Party = Pool().get('party.party')
+        party, = Party.create([{'name': "客户", 'crm_stage': stage}])
+        return party
+
+    @with_transaction()
+    def test_con9_entry_rules(self):
+        "CON-9: end after start, amount above zero, existing customer"
+        pool = Pool()
+        Contract = pool.get('hopu.contract')
+        company = create_company()
+        with set_company(company):
+            employee = create_employee(company)
+            party = self._customer()
+            for values in [
+                    {'end_date': dt.date(2025, 12, 31)},
+                    {'amount': Decimal('0')},
+                    {'amount': Decimal('-5')},
+                    ]:
+                with self.subTest(values=values), \
+                        self.assertRaises(UserError):
+                    with Transaction().set_context(_check_access=True):
+                        Contract.create([
+                                _contract_values(party, employee, **values)])
+            potential = self._customer('potential')
+            with self.assertRaisesRegex(UserError, 'existing'):
+                Contract.create([_contract_values(potential, employee)])
+            # Required fields are refused with Tryton's own translated
+            # message
+            with self.assertRaises(UserError):
+                Contract.create([{'type': 'service', 'party': party.id}])
+
+    @with_transaction()
+    def test_con9_commission_total(self):
+        "CON-2/CON-9: commission shares must add up to the contract amount"
+        pool = Pool()
+        Contract = pool.get('hopu.contract')
+        company = create_company()
+        with set_company(company):
+            employee = create_employee(company)
+            other = create_employee(company, "Jim")
+            party = self._customer()
+            contract, = Contract.create([_contract_values(
+                        party, employee, commissions=[('create', [{
+                                        'salesperson': employee.id,
+                                        'share_type': 'amount',
+                                        'share_fixed': Decimal('6000'),
+                                        'rate': Decimal('3'),
+                                        }, {
+                                        'salesperson': other.id,
+                                        'share_type': 'percent',
+                                        'share_percent': Decimal('30'),
+                                        'rate': Decimal('3'),
+                                        }])])])
+            with self.assertRaisesRegex(UserError, '9000'):
+                contract.check_submit()
+            contract.commissions[1].share_percent = Decimal('40')
+            contract.commissions[1].save()
+            contract = Contract(contract.id)
+            contract.check_submit()
+            self.assertEqual(
+                [c.commission_amount for c in contract.commissions],
+                [Decimal('180.00'), Decimal('120.00')])
+
+    @with_transaction()
+    def test_con8_internal_fields(self):
+        "CON-8/CON-9: state and number cannot be written by a client"
+        pool = Pool()
+        Contract = pool.get('hopu.contract')
+        company = create_company()
+        with set_company(company):
+            employee = create_employee(company)
+            party = self._customer()
+            contract, = Contract.create([_contract_values(party, employee)])
+            with Transaction().set_context(_check_access=True):
+                for values in [{'state': 'approved'}, {'number': 'X'}]:
+                    with self.subTest(values=values), \
+                            self.assertRaises(AccessError):
+                        Contract.write([contract], values)
+                contract, = Contract.create([_contract_values(
+                            party, employee, state='approved',
+                            lines=[('create', [{
+                                            'description': "服务",
+                                            'quantity': 1,
+                                            'unit_price': Decimal('10000'),
+                                            }])])])
+                self.assertEqual(contract.state, 'draft')
+            # Once submitted, its lines cannot change either, even when
+            # written directly (CON-9)
+            Contract.write([contract], {'state': 'submitted'})
+            Line = pool.get('hopu.contract.line')
+            with Transaction().set_context(_check_access=True):
+                line, = contract.lines
+                with self.assertRaises(AccessError):
+                    Line.write([line], {'unit_price': Decimal('1')})
+                with self.assertRaises(AccessError):
+                    Line.delete([line])
+                with self.assertRaises(AccessError):
+                    Line.create([{'contract': contract.id,
+                                'description': "x", 'quantity': 1,
+                                'unit_price': Decimal('1')}])
+
+    def test_con4_approval_race(self):
+        """CON-4: two approvers approving the same step at once (two
+        connections on PostgreSQL) record exactly one approval"""
+        pool = Pool(DB_NAME)
+        with Transaction().start(DB_NAME, 0) as transaction:
+            pool.init()
+            Contract = pool.get('hopu.contract')
+            Approval = pool.get('hopu.contract.approval')
+            Rule = pool.get('hopu.contract.approval.rule')
+            Group = pool.get('res.group')
+            User = pool.get('res.user')
+            Program = pool.get('hopu.program')
+            UserRight = pool.get('hopu.user.right')
+            company = create_company("Race Co")
+            with set_company(company):
+                seller = create_employee(company, "Seller")
+                group, = Group.create([{'name': "Race Approvers"}])
+                users = User.create([{
+                            'login': f'race{i}', 'name': f"Approver {i}",
+                            'companies': [('add', [company.id])],
+                            'company': company.id,
+                            'groups': [('add', [group.id])],
+                            } for i in range(2)])
+                program, = Program.search([('code', '=', 'CON-4')])
+                UserRight.create([{
+                            'user': u.id, 'program': program.id,
+                            'perm_read': True, 'perm_write': True,
+                            'perm_approve': True} for u in users])
+                Rule.create([{
+                            'name': "Race", 'document': 'hopu.contract',
+                            'steps': [('create', [{
+                                            'name': "Group",
+                                            'approver_type': 'group',
+                                            'group': group.id}])],
+                            }])
+                party = self._customer()
+                contract, = Contract.create([
+                        _contract_values(party, seller)])
+                Contract.submit([contract])
+                step, = Approval.search([('contract', '=', contract.id)])
+                self.assertEqual(step.state, 'pending')
+            step_id, contract_id = step.id, contract.id
+            user_ids = [u.id for u in users]
+            transaction.commit()
+
+        concurrent = backend.name == 'postgresql'
+        barrier = threading.Barrier(2 if concurrent else 1)
+        outcomes = {}
+
+        def approve(user_id):
+            extras, first = {}, True
+            for _ in range(50):
+                try:
+                    with Transaction().start(
+                            DB_NAME, user_id, **extras) as transaction:
+                        User = pool.get('res.user')
+                        Approval = pool.get('hopu.contract.approval')
+                        context = User.get_preferences(context_only=True)
+                        with transaction.set_context(
+                                context, _check_access=True):
+                            step = Approval(step_id)
+                            step.state  # both read it pending, then click
+                            if first:
+                                first = False
+                                barrier.wait(timeout=30)
+                            try:
+                                Approval.approve([step])
+                            except TransactionError as e:
+                                transaction.rollback()
+                                e.fix(extras)
+                                continue
+                            transaction.commit()
+                            outcomes[user_id] = 'approved'
+                            return
+                except UserError as e:
+                    outcomes[user_id] = type(e).__name__
+                    return
+                except backend.DatabaseOperationalError:
+                    continue
+            outcomes[user_id] = 'gave up'
+
+        threads = [threading.Thread(target=approve, args=(u,))
+            for u in user_ids]
+        if concurrent:
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+        else:
+            # SQLite in memory is one connection: one approver after the
+            # other, the second must be refused all the same
+            for user_id in user_ids:
+                approve(user_id)
+
+        self.assertEqual(
+            sorted(outcomes.values()).count('approved'), 1, outcomes)
+        self.assertEqual(len(outcomes), 2, outcomes)
+        with Transaction().start(DB_NAME, 0) as transaction:
+            Approval = pool.get('hopu.contract.approval')
+            Contract = pool.get('hopu.contract')
+            approved = Approval.search([
+                    ('contract', '=', contract_id),
+                    ('state', '=', 'approved')])
+            self.assertEqual(len(approved), 1)
+            self.assertIn(approved[0].decided_by.id, user_ids)
+            self.assertEqual(Contract(contract_id).state, 'approved')
 
 
 del ModuleTestCase

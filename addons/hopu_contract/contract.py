@@ -1,0 +1,894 @@
+# This file is part of Hopu ERP-CRM.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""CON-1 service contracts, CON-3 product sales contracts, CON-2 commission
+accrual, CON-7 renewal, CON-8 closing and the versions CON-5 leaves.
+
+A contract is edited only in draft. Once submitted it changes only through
+its approval (CON-4), its change orders (CON-5), its termination order
+(CON-6) or closing (CON-8): the write and delete overrides refuse anything
+else on the server, whatever the client shows."""
+import datetime as dt
+from decimal import Decimal
+from functools import wraps
+
+from trytond.i18n import gettext
+from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
+from trytond.pool import Pool
+from trytond.pyson import Bool, Eval, If, PYSONEncoder
+from trytond.transaction import Transaction, without_check_access
+
+from .exceptions import ContractReadOnlyError, ContractValidationError
+
+CONTRACT_TYPES = [
+    ('service', "Service Contract"),
+    ('product', "Product Sales Contract"),
+    ]
+STATES = [
+    ('draft', "Draft"),
+    ('submitted', "Pending Approval"),
+    ('approved', "Effective"),
+    ('terminated', "Terminated"),
+    ('closed', "Closed"),
+    ]
+# Fields only the contract's own workflow and orders write
+INTERNAL_FIELDS = {
+    'state', 'number', 'company', 'version', 'sale', 'approved_date',
+    'terminated_date', 'closed_date', 'renewal_of', 'approvals', 'versions',
+    'renewals', 'changes', 'terminations',
+    }
+# Fields that may still be written on an effective contract (CON-8)
+EFFECTIVE_WRITABLE = {'close_reason'}
+ZERO = Decimal(0)
+EXPIRING_DAYS = 30
+
+
+def internal(func):
+    "Run func with the right to write the contract's internal fields"
+    @wraps(func)
+    def wrapper(*args, **kwargs):
+        with Transaction().set_context(_hopu_contract_internal=True):
+            return func(*args, **kwargs)
+    return wrapper
+
+
+def is_internal():
+    transaction = Transaction()
+    return (not transaction.check_access
+        or transaction.context.get('_hopu_contract_internal'))
+
+
+class LineMixin:
+    "The fields of a contract line, shared with change orders and versions"
+    __slots__ = ()
+    product = fields.Many2One(
+        'product.product', "Product", ondelete='RESTRICT',
+        domain=[('type', '!=', 'service')],
+        states={
+            'required': Eval('contract_type') == 'product',
+            'invisible': Eval('contract_type') != 'product',
+            })
+    description = fields.Char("Description", required=True)
+    quantity = fields.Float("Quantity", digits=(16, 2), required=True)
+    unit = fields.Many2One(
+        'product.uom', "Unit", ondelete='RESTRICT',
+        states={
+            'required': Bool(Eval('product')),
+            'invisible': Eval('contract_type') != 'product',
+            })
+    unit_price = fields.Numeric(
+        "Unit Price", digits=(16, 4), required=True)
+    amount = fields.Function(
+        fields.Numeric("Amount", digits=(16, 2)), 'on_change_with_amount')
+    contract_type = fields.Function(
+        fields.Selection(CONTRACT_TYPES, "Contract Type"),
+        'on_change_with_contract_type')
+
+    @classmethod
+    def default_quantity(cls):
+        return 1
+
+    @fields.depends('quantity', 'unit_price')
+    def on_change_with_amount(self, name=None):
+        if self.quantity is None or self.unit_price is None:
+            return None
+        return (Decimal(str(self.quantity)) * self.unit_price).quantize(
+            Decimal('0.01'))
+
+    @fields.depends('product', 'unit', 'description')
+    def on_change_product(self):
+        if self.product:
+            self.unit = self.product.sale_uom
+            if not self.description:
+                self.description = self.product.rec_name
+
+    def on_change_with_contract_type(self, name=None):
+        raise NotImplementedError
+
+    def line_values(self):
+        return {
+            'product': self.product.id if self.product else None,
+            'description': self.description,
+            'quantity': self.quantity,
+            'unit': self.unit.id if self.unit else None,
+            'unit_price': self.unit_price,
+            }
+
+
+class CommissionMixin:
+    "The fields of a commission accrual line (CON-2)"
+    __slots__ = ()
+    salesperson = fields.Many2One(
+        'company.employee', "Salesperson", required=True,
+        ondelete='RESTRICT')
+    share_type = fields.Selection([
+            ('percent', "Percentage"),
+            ('amount', "Amount"),
+            ], "Share Type", required=True)
+    share_percent = fields.Numeric(
+        "Share (%)", digits=(16, 2),
+        states={
+            'required': Eval('share_type') == 'percent',
+            'invisible': Eval('share_type') != 'percent',
+            })
+    share_fixed = fields.Numeric(
+        "Share Amount", digits=(16, 2),
+        states={
+            'required': Eval('share_type') == 'amount',
+            'invisible': Eval('share_type') != 'amount',
+            })
+    rate = fields.Numeric(
+        "Commission Rate (%)", digits=(16, 2), required=True,
+        help="The percentage of the share paid as commission.")
+
+    @classmethod
+    def default_share_type(cls):
+        return 'percent'
+
+    def compute_share(self, total):
+        "The part of the contract amount this line accounts for"
+        if self.share_type == 'percent':
+            return ((total or ZERO) * (self.share_percent or ZERO)
+                / 100).quantize(Decimal('0.01'))
+        return self.share_fixed or ZERO
+
+    def compute_commission(self, total):
+        return (self.compute_share(total) * (self.rate or ZERO)
+            / 100).quantize(Decimal('0.01'))
+
+    def commission_values(self):
+        return {
+            'salesperson': self.salesperson.id,
+            'share_type': self.share_type,
+            'share_percent': self.share_percent,
+            'share_fixed': self.share_fixed,
+            'rate': self.rate,
+            }
+
+
+def check_commission_total(document, amount, commissions):
+    "CON-2/CON-9: the shares add up to the whole amount"
+    if not commissions:
+        return
+    total = sum((c.compute_share(amount) for c in commissions), ZERO)
+    if abs(total - (amount or ZERO)) > Decimal('0.01'):
+        raise ContractValidationError(gettext(
+                'hopu_contract.msg_commission_total',
+                contract=document.rec_name, total=total, amount=amount))
+    for commission in commissions:
+        if commission.compute_share(amount) <= 0 or (commission.rate or 0) < 0:
+            raise ContractValidationError(gettext(
+                    'hopu_contract.msg_commission_positive',
+                    contract=document.rec_name))
+
+
+class ApprovalDocumentMixin:
+    """A document approved by the flow: contract, change or termination
+    order"""
+    __slots__ = ()
+
+    @property
+    def approval_contract(self):
+        raise NotImplementedError
+
+    @property
+    def approval_amount(self):
+        raise NotImplementedError
+
+    @property
+    def approval_salesperson(self):
+        return self.approval_contract.salesperson
+
+    @classmethod
+    def approval_done(cls, documents):
+        cls.approve(documents)
+
+    @classmethod
+    def approval_rejected(cls, documents):
+        cls.reject(documents)
+
+
+class Contract(ApprovalDocumentMixin, Workflow, ModelSQL, ModelView):
+    "Contract"
+    __name__ = 'hopu.contract'
+    _rec_name = 'number'
+
+    _draft = {'readonly': Eval('state') != 'draft'}
+
+    company = fields.Many2One(
+        'company.company', "Company", required=True,
+        states={'readonly': True})
+    number = fields.Char("Number", readonly=True)
+    type = fields.Selection(
+        CONTRACT_TYPES, "Type", required=True, states=_draft)
+    party = fields.Many2One(
+        'party.party', "Customer", required=True, ondelete='RESTRICT',
+        states=_draft,
+        context={'company': Eval('company', -1)}, depends={'company'},
+        help="Contracts are made with existing customers only.")
+    salesperson = fields.Many2One(
+        'company.employee', "Salesperson", required=True,
+        ondelete='RESTRICT', states=_draft)
+    signing_date = fields.Date("Signing Date", required=True, states=_draft)
+    start_date = fields.Date("Start Date", required=True, states=_draft)
+    end_date = fields.Date(
+        "End Date", required=True, states=_draft,
+        domain=[If(Eval('start_date') & Eval('end_date'),
+                ('end_date', '>', Eval('start_date')), ())])
+    currency = fields.Function(
+        fields.Many2One('currency.currency', "Currency"),
+        'on_change_with_currency')
+    amount = fields.Numeric(
+        "Contract Amount", digits=(16, 2), required=True, states=_draft)
+    payment_terms = fields.Text("Payment Terms", states=_draft)
+    delivery_terms = fields.Text(
+        "Delivery Terms", states={
+            'readonly': Eval('state') != 'draft',
+            'invisible': Eval('type') != 'product',
+            })
+    description = fields.Text("Remarks", states=_draft)
+    lines = fields.One2Many(
+        'hopu.contract.line', 'contract', "Lines", states=_draft)
+    lines_amount = fields.Function(
+        fields.Numeric("Lines Total", digits=(16, 2)),
+        'on_change_with_lines_amount')
+    commissions = fields.One2Many(
+        'hopu.contract.commission', 'contract', "Commission Accrual",
+        states=_draft)
+    create_sale = fields.Boolean(
+        "Create Sale Order on Approval", states={
+            'readonly': Eval('state') != 'draft',
+            'invisible': Eval('type') != 'product',
+            })
+    sale = fields.Many2One(
+        'sale.sale', "Sale Order", readonly=True, ondelete='RESTRICT',
+        states={'invisible': Eval('type') != 'product'})
+    state = fields.Selection(STATES, "State", readonly=True, required=True)
+    state_string = state.translated('state')
+    version = fields.Integer("Version", readonly=True)
+    approved_date = fields.Date("Effective Date", readonly=True)
+    approvals = fields.One2Many(
+        'hopu.contract.approval', 'contract', "Approval Flow", readonly=True)
+    versions = fields.One2Many(
+        'hopu.contract.version', 'contract', "Versions", readonly=True)
+    changes = fields.One2Many(
+        'hopu.contract.change', 'contract', "Change Orders", readonly=True)
+    terminations = fields.One2Many(
+        'hopu.contract.termination', 'contract', "Termination Orders",
+        readonly=True)
+    renewal_of = fields.Many2One(
+        'hopu.contract', "Renewal Of", readonly=True, ondelete='RESTRICT')
+    renewals = fields.One2Many(
+        'hopu.contract', 'renewal_of', "Renewals", readonly=True)
+    terminated_date = fields.Date("Termination Date", readonly=True)
+    close_reason = fields.Text(
+        "Close Reason", states={
+            'readonly': Eval('state') != 'approved',
+            'invisible': ~Eval('state').in_(['approved', 'closed']),
+            })
+    closed_date = fields.Date("Closing Date", readonly=True)
+    expiring = fields.Function(
+        fields.Boolean("Expiring"), 'get_expiring',
+        searcher='search_expiring')
+
+    del _draft
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order = [('signing_date', 'DESC NULLS FIRST'), ('id', 'DESC')]
+        t = cls.__table__()
+        cls._sql_indexes.update({
+                Index(t, (t.salesperson, Index.Range()),
+                    (t.state, Index.Equality())),
+                Index(t, (t.end_date, Index.Range()),
+                    where=t.state == 'approved'),
+                })
+        cls.number.search_unaccented = False
+        cls._transitions |= {
+            ('draft', 'submitted'),
+            ('submitted', 'draft'),
+            ('submitted', 'approved'),
+            ('approved', 'terminated'),
+            ('approved', 'closed'),
+            }
+        cls._buttons.update({
+                'submit': {
+                    'invisible': Eval('state') != 'draft',
+                    'depends': ['state'],
+                    },
+                'close': {
+                    'invisible': Eval('state') != 'approved',
+                    'depends': ['state'],
+                    },
+                'renew': {
+                    'invisible': ~Eval('state').in_(['approved', 'closed']),
+                    'depends': ['state'],
+                    },
+                'new_change': {
+                    'invisible': Eval('state') != 'approved',
+                    'depends': ['state'],
+                    },
+                'new_termination': {
+                    'invisible': Eval('state') != 'approved',
+                    'depends': ['state'],
+                    },
+                })
+
+
+    @staticmethod
+    def default_company():
+        return Transaction().context.get('company')
+
+    @staticmethod
+    def default_state():
+        return 'draft'
+
+    @staticmethod
+    def default_version():
+        return 1
+
+    @staticmethod
+    def default_type():
+        return Transaction().context.get('contract_type', 'service')
+
+    @staticmethod
+    def default_salesperson():
+        return Transaction().context.get('employee')
+
+    @classmethod
+    def default_signing_date(cls):
+        return Pool().get('ir.date').today()
+
+    @fields.depends('party', 'salesperson')
+    def on_change_party(self):
+        if self.party and not self.salesperson:
+            self.salesperson = self.party.salesperson
+
+    @fields.depends('company')
+    def on_change_with_currency(self, name=None):
+        return self.company.currency if self.company else None
+
+    @fields.depends('lines')
+    def on_change_with_lines_amount(self, name=None):
+        return sum((l.amount or ZERO for l in self.lines or []), ZERO)
+
+    @fields.depends('lines', 'amount')
+    def on_change_lines(self):
+        if self.lines:
+            self.amount = self.on_change_with_lines_amount()
+
+    def get_rec_name(self, name):
+        return self.number or str(self.id)
+
+    @property
+    def approval_contract(self):
+        return self
+
+    @property
+    def approval_amount(self):
+        return self.amount
+
+    @classmethod
+    def search_rec_name(cls, name, clause):
+        _, operator, operand, *extra = clause
+        bool_op = 'AND' if operator.startswith('!') else 'OR'
+        return [bool_op,
+            ('number', operator, operand, *extra),
+            ('party.name', operator, operand, *extra),
+            ]
+
+    def get_expiring(self, name):
+        today = Pool().get('ir.date').today()
+        return (self.state == 'approved'
+            and self.end_date <= today + dt.timedelta(days=EXPIRING_DAYS))
+
+    @classmethod
+    def search_expiring(cls, name, clause):
+        _, operator, value = clause
+        today = Pool().get('ir.date').today()
+        domain = [
+            ('state', '=', 'approved'),
+            ('end_date', '<=', today + dt.timedelta(days=EXPIRING_DAYS)),
+            ]
+        if (operator == '=') != bool(value):
+            domain = ['NOT', domain]
+        return domain
+
+    # Constraints (CON-9)
+
+    @classmethod
+    def validate_fields(cls, contracts, field_names):
+        super().validate_fields(contracts, field_names)
+        for contract in contracts:
+            contract.check_entry_rules(field_names)
+
+    def check_entry_rules(self, field_names=None):
+        if self.start_date and self.end_date \
+                and self.end_date <= self.start_date:
+            raise ContractValidationError(gettext(
+                    'hopu_contract.msg_contract_dates',
+                    contract=self.rec_name))
+        if self.amount is not None and self.amount <= 0:
+            raise ContractValidationError(gettext(
+                    'hopu_contract.msg_contract_amount',
+                    contract=self.rec_name))
+        if self.state == 'draft' and self.party \
+                and self.party.crm_stage != 'existing':
+            raise ContractValidationError(gettext(
+                    'hopu_contract.msg_contract_existing_customer',
+                    customer=self.party.rec_name))
+
+    def check_submit(self):
+        "Entry rules checked when the contract leaves draft"
+        self.check_entry_rules()
+        if self.type == 'product' and not self.lines:
+            raise ContractValidationError(gettext(
+                    'hopu_contract.msg_contract_product_lines',
+                    contract=self.rec_name))
+        if self.lines and self.lines_amount != self.amount:
+            raise ContractValidationError(gettext(
+                    'hopu_contract.msg_contract_lines_amount',
+                    contract=self.rec_name, lines=self.lines_amount,
+                    amount=self.amount))
+        for line in self.lines:
+            if (line.quantity or 0) <= 0 or (line.unit_price or 0) < 0:
+                raise ContractValidationError(gettext(
+                        'hopu_contract.msg_line_quantity',
+                        contract=self.rec_name))
+        check_commission_total(self, self.amount, self.commissions)
+
+    # CRUD
+
+    @classmethod
+    def _new_number(cls, company_id, type_):
+        pool = Pool()
+        Sequence = pool.get('ir.sequence')
+        ModelData = pool.get('ir.model.data')
+        sequence_type = ModelData.get_id(
+            'hopu_contract', f'sequence_type_contract_{type_}')
+        with without_check_access():
+            sequences = Sequence.search([
+                    ('sequence_type', '=', sequence_type),
+                    ('company', '=', company_id),
+                    ], limit=1) or Sequence.search([
+                    ('sequence_type', '=', sequence_type),
+                    ('company', '=', None),
+                    ], limit=1)
+            if not sequences:
+                raise ContractValidationError(gettext(
+                        'hopu_contract.msg_contract_no_sequence'))
+            return sequences[0].get()
+
+    @classmethod
+    def create(cls, vlist):
+        vlist = [v.copy() for v in vlist]
+        if not is_internal():
+            for values in vlist:
+                for name in INTERNAL_FIELDS - {'company'}:
+                    values.pop(name, None)
+                values['state'] = 'draft'
+        for values in vlist:
+            values.setdefault('company', cls.default_company())
+            values.setdefault('type', cls.default_type())
+            values['number'] = cls._new_number(
+                values.get('company'), values['type'])
+        return super().create(vlist)
+
+    @classmethod
+    def check_modify(cls, contracts, values=None):
+        if is_internal():
+            return
+        for contract in contracts:
+            if values is not None and INTERNAL_FIELDS & set(values):
+                raise ContractReadOnlyError(gettext(
+                        'hopu_contract.msg_contract_internal_field',
+                        contract=contract.rec_name))
+            if contract.state == 'draft':
+                continue
+            if (values is not None and contract.state == 'approved'
+                    and set(values) <= EFFECTIVE_WRITABLE):
+                continue
+            raise ContractReadOnlyError(gettext(
+                    'hopu_contract.msg_contract_readonly',
+                    contract=contract.rec_name,
+                    state=contract.state_string))
+
+    @classmethod
+    def write(cls, *args):
+        actions = iter(args)
+        for contracts, values in zip(actions, actions):
+            cls.check_modify(contracts, values)
+        super().write(*args)
+
+    @classmethod
+    def delete(cls, contracts):
+        for contract in contracts:
+            if contract.state != 'draft' or contract.approvals:
+                raise ContractReadOnlyError(gettext(
+                        'hopu_contract.msg_contract_delete',
+                        contract=contract.rec_name))
+        super().delete(contracts)
+
+    @classmethod
+    def copy(cls, contracts, default=None):
+        default = default.copy() if default else {}
+        for name in ['approvals', 'versions', 'changes', 'terminations',
+                'renewals', 'sale', 'approved_date', 'terminated_date',
+                'closed_date', 'close_reason', 'renewal_of', 'number']:
+            default.setdefault(name, None)
+        default.setdefault('version', 1)
+        default.setdefault('state', 'draft')
+        with Transaction().set_context(_hopu_contract_internal=True):
+            return super().copy(contracts, default=default)
+
+    # Buttons
+
+    @classmethod
+    @ModelView.button
+    @internal
+    @Workflow.transition('submitted')
+    def submit(cls, contracts):
+        "CON-4: submit for approval; the rules pick the steps"
+        pool = Pool()
+        Approval = pool.get('hopu.contract.approval')
+        for contract in contracts:
+            contract.check_submit()
+        Approval.start(contracts)
+
+    @classmethod
+    @internal
+    @Workflow.transition('draft')
+    def reject(cls, contracts):
+        "Called by the approval flow: back to draft"
+        pass
+
+    @classmethod
+    @internal
+    @Workflow.transition('approved')
+    def approve(cls, contracts):
+        "Called by the approval flow once the last step is approved"
+        pool = Pool()
+        Date = pool.get('ir.date')
+        cls.write(contracts, {'approved_date': Date.today()})
+        cls.create_sales([c for c in contracts
+                if c.type == 'product' and c.create_sale and not c.sale])
+
+    @classmethod
+    @ModelView.button
+    @internal
+    @Workflow.transition('closed')
+    def close(cls, contracts):
+        "CON-8: close a finished contract with a reason"
+        pool = Pool()
+        Date = pool.get('ir.date')
+        for contract in contracts:
+            if not (contract.close_reason or '').strip():
+                raise ContractValidationError(gettext(
+                        'hopu_contract.msg_contract_close_reason',
+                        contract=contract.rec_name))
+            if contract.changes_pending() or contract.terminations_pending():
+                raise ContractValidationError(gettext(
+                        'hopu_contract.msg_contract_order_pending',
+                        contract=contract.rec_name))
+        cls.write(contracts, {'closed_date': Date.today()})
+
+    @classmethod
+    @internal
+    @Workflow.transition('terminated')
+    def terminate(cls, contracts, date):
+        "Called by an approved termination order (CON-6)"
+        cls.write(contracts, {'terminated_date': date})
+
+    def changes_pending(self):
+        return [c for c in self.changes if c.state == 'submitted']
+
+    def terminations_pending(self):
+        return [t for t in self.terminations if t.state == 'submitted']
+
+    def _renewal_values(self):
+        duration = self.end_date - self.start_date
+        start = self.end_date + dt.timedelta(days=1)
+        return {
+            'renewal_of': self.id,
+            'start_date': start,
+            'end_date': start + duration,
+            'signing_date': Pool().get('ir.date').today(),
+            }
+
+    @classmethod
+    @ModelView.button
+    @internal
+    def renew(cls, contracts):
+        "CON-7: a new draft prefilled from the contract and linked to it"
+        renewals = []
+        for contract in contracts:
+            if contract.state not in {'approved', 'closed'}:
+                raise ContractValidationError(gettext(
+                        'hopu_contract.msg_contract_renew_state',
+                        contract=contract.rec_name))
+            renewal, = cls.copy([contract], contract._renewal_values())
+            renewals.append(renewal)
+        return cls._open_action(
+            'hopu_contract.act_contract_form', renewals)
+
+    @classmethod
+    @ModelView.button
+    def new_change(cls, contracts):
+        "CON-5: open a change order prefilled with the contract"
+        pool = Pool()
+        Change = pool.get('hopu.contract.change')
+        changes = Change.create([Change.values_from_contract(c)
+                for c in contracts])
+        return cls._open_action('hopu_contract.act_change_form', changes)
+
+    @classmethod
+    @ModelView.button
+    def new_termination(cls, contracts):
+        "CON-6: open a termination order for the contract"
+        pool = Pool()
+        Termination = pool.get('hopu.contract.termination')
+        Date = pool.get('ir.date')
+        terminations = Termination.create([{
+                    'contract': c.id,
+                    'effective_date': Date.today(),
+                    } for c in contracts])
+        return cls._open_action(
+            'hopu_contract.act_termination_form', terminations)
+
+    @staticmethod
+    def _open_action(xml_id, records):
+        pool = Pool()
+        Action = pool.get('ir.action')
+        ModelData = pool.get('ir.model.data')
+        action_id = Action.get_action_id(
+            ModelData.get_id(*xml_id.split('.')))
+        action, = Action.get_action_values(
+            'ir.action.act_window', [action_id])
+        action['res_id'] = [r.id for r in records]
+        action['pyson_domain'] = PYSONEncoder().encode(
+            [('id', 'in', [r.id for r in records])])
+        return action
+
+    # Business methods
+
+    @classmethod
+    def create_sales(cls, contracts):
+        "CON-3: the sale order of an approved product sales contract"
+        pool = Pool()
+        Sale = pool.get('sale.sale')
+        SaleLine = pool.get('sale.line')
+        sales = []
+        for contract in contracts:
+            sale = Sale(
+                company=contract.company,
+                party=contract.party,
+                currency=contract.company.currency,
+                sale_date=contract.signing_date,
+                reference=contract.number,
+                description=contract.number,
+                comment=contract.delivery_terms)
+            sale.on_change_party()
+            lines = []
+            for line in contract.lines:
+                sale_line = SaleLine(
+                    type='line',
+                    product=line.product,
+                    description=line.description,
+                    quantity=line.quantity,
+                    unit=line.unit,
+                    unit_price=line.unit_price)
+                lines.append(sale_line)
+            sale.lines = lines
+            sales.append(sale)
+        with without_check_access():
+            Sale.save(sales)
+        for contract, sale in zip(contracts, sales):
+            cls.write([contract], {'sale': sale.id})
+        return sales
+
+    def snapshot(self):
+        "The values a version keeps (CON-5)"
+        return {
+            'contract': self.id,
+            'number': self.version,
+            'amount': self.amount,
+            'signing_date': self.signing_date,
+            'start_date': self.start_date,
+            'end_date': self.end_date,
+            'salesperson': self.salesperson.id,
+            'payment_terms': self.payment_terms,
+            'delivery_terms': self.delivery_terms,
+            'description': self.description,
+            'lines': [('create', [l.line_values() for l in self.lines])],
+            'commissions': [('create', [
+                        c.commission_values() for c in self.commissions])],
+            }
+
+
+class ContractLine(LineMixin, ModelSQL, ModelView):
+    "Contract Line"
+    __name__ = 'hopu.contract.line'
+    __access__ = {'contract'}
+    contract = fields.Many2One(
+        'hopu.contract', "Contract", required=True, ondelete='CASCADE')
+    sequence = fields.Integer("Sequence")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order = [('sequence', 'ASC NULLS FIRST'), ('id', 'ASC')]
+
+    @fields.depends('contract', '_parent_contract.type')
+    def on_change_with_contract_type(self, name=None):
+        return self.contract.type if self.contract else None
+
+    @classmethod
+    def _check_parent(cls, lines):
+        Contract = Pool().get('hopu.contract')
+        Contract.check_modify(list({l.contract for l in lines}))
+
+    @classmethod
+    def create(cls, vlist):
+        lines = super().create(vlist)
+        cls._check_parent(lines)
+        return lines
+
+    @classmethod
+    def write(cls, *args):
+        cls._check_parent(sum(args[0:None:2], []))
+        super().write(*args)
+        cls._check_parent(sum(args[0:None:2], []))
+
+    @classmethod
+    def delete(cls, lines):
+        cls._check_parent(lines)
+        super().delete(lines)
+
+
+class ContractCommission(CommissionMixin, ModelSQL, ModelView):
+    "Contract Commission Accrual"
+    __name__ = 'hopu.contract.commission'
+    __access__ = {'contract'}
+    contract = fields.Many2One(
+        'hopu.contract', "Contract", required=True, ondelete='CASCADE')
+    share_amount = fields.Function(
+        fields.Numeric("Share of Amount", digits=(16, 2)), 'get_amounts')
+    commission_amount = fields.Function(
+        fields.Numeric("Commission", digits=(16, 2)), 'get_amounts')
+
+    def get_amounts(self, name):
+        if name == 'share_amount':
+            return self.compute_share(self.contract.amount)
+        return self.compute_commission(self.contract.amount)
+
+    @classmethod
+    def _check_parent(cls, lines):
+        Contract = Pool().get('hopu.contract')
+        Contract.check_modify(list({l.contract for l in lines}))
+
+    @classmethod
+    def create(cls, vlist):
+        lines = super().create(vlist)
+        cls._check_parent(lines)
+        return lines
+
+    @classmethod
+    def write(cls, *args):
+        cls._check_parent(sum(args[0:None:2], []))
+        super().write(*args)
+        cls._check_parent(sum(args[0:None:2], []))
+
+    @classmethod
+    def delete(cls, lines):
+        cls._check_parent(lines)
+        super().delete(lines)
+
+
+class Version(ModelSQL, ModelView):
+    "Contract Version"
+    __name__ = 'hopu.contract.version'
+    __access__ = {'contract'}
+    contract = fields.Many2One(
+        'hopu.contract', "Contract", required=True, ondelete='CASCADE',
+        readonly=True)
+    number = fields.Integer("Version", readonly=True)
+    change = fields.Many2One(
+        'hopu.contract.change', "Change Order", readonly=True,
+        ondelete='RESTRICT')
+    amount = fields.Numeric("Contract Amount", digits=(16, 2), readonly=True)
+    signing_date = fields.Date("Signing Date", readonly=True)
+    start_date = fields.Date("Start Date", readonly=True)
+    end_date = fields.Date("End Date", readonly=True)
+    salesperson = fields.Many2One(
+        'company.employee', "Salesperson", readonly=True)
+    payment_terms = fields.Text("Payment Terms", readonly=True)
+    delivery_terms = fields.Text("Delivery Terms", readonly=True)
+    description = fields.Text("Remarks", readonly=True)
+    lines = fields.One2Many(
+        'hopu.contract.version.line', 'version', "Lines", readonly=True)
+    commissions = fields.One2Many(
+        'hopu.contract.version.commission', 'version', "Commission Accrual",
+        readonly=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order = [('contract', 'ASC'), ('number', 'DESC'), ('id', 'DESC')]
+        t = cls.__table__()
+        cls._sql_indexes.add(
+            Index(t, (t.contract, Index.Range()), (t.number, Index.Range())))
+
+
+    def get_rec_name(self, name):
+        return f'{self.contract.rec_name} v{self.number}'
+
+    @classmethod
+    def write(cls, *args):
+        if not is_internal():
+            raise ContractReadOnlyError(gettext(
+                    'hopu_contract.msg_version_readonly'))
+        super().write(*args)
+
+    @classmethod
+    def create(cls, vlist):
+        if not is_internal():
+            raise ContractReadOnlyError(gettext(
+                    'hopu_contract.msg_version_readonly'))
+        return super().create(vlist)
+
+    @classmethod
+    def delete(cls, versions):
+        if not is_internal():
+            raise ContractReadOnlyError(gettext(
+                    'hopu_contract.msg_version_readonly'))
+        super().delete(versions)
+
+
+class VersionLine(LineMixin, ModelSQL, ModelView):
+    "Contract Version Line"
+    __name__ = 'hopu.contract.version.line'
+    __access__ = {'version'}
+    version = fields.Many2One(
+        'hopu.contract.version', "Version", required=True,
+        ondelete='CASCADE')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        for name in ['product', 'description', 'quantity', 'unit',
+                'unit_price']:
+            getattr(cls, name).readonly = True
+
+    @fields.depends('version', '_parent_version.contract')
+    def on_change_with_contract_type(self, name=None):
+        if self.version and self.version.contract:
+            return self.version.contract.type
+
+
+class VersionCommission(CommissionMixin, ModelSQL, ModelView):
+    "Contract Version Commission"
+    __name__ = 'hopu.contract.version.commission'
+    __access__ = {'version'}
+    version = fields.Many2One(
+        'hopu.contract.version', "Version", required=True,
+        ondelete='CASCADE')
