@@ -59,3 +59,33 @@ class DemoDatabaseTestCase(unittest.TestCase):
             salesperson = Client(url, self.name)
             salesperson.login('wangfang', demo.DEMO_PASSWORD)
             self.assertEqual(salesperson.context['language'], 'zh_CN')
+            supervisor = Client(url, self.name)
+            supervisor.login('zhangwei', demo.DEMO_PASSWORD)
+
+            def customers(client):
+                return {p['rec_name'] for p in client.model(
+                        'party.party', 'search_read',
+                        [('crm_stage', '=', 'existing')], 0, None, None,
+                        ['rec_name'])}
+
+            def contracts(client):
+                return sorted(
+                    (c['salesperson.']['rec_name'], c['state'])
+                    for c in client.model(
+                        'hopu.contract', 'search_read', [], 0, None, None,
+                        ['salesperson.rec_name', 'state']))
+
+            # CRM-2: each salesperson sees their own customers and
+            # contracts, the supervisor those of both
+            self.assertIn('苏州恒达精密机械有限公司', customers(salesperson))
+            self.assertNotIn('东莞华盛电子有限公司', customers(salesperson))
+            self.assertLessEqual(
+                {'苏州恒达精密机械有限公司', '东莞华盛电子有限公司'},
+                customers(supervisor))
+            own = contracts(salesperson)
+            self.assertEqual(
+                len(own), len([c for c in demo.CONTRACTS if c[1] == 'wangfang']))
+            self.assertEqual({s for s, _ in own}, {'[GD0103] 王芳'})
+            team = contracts(supervisor)
+            self.assertEqual(len(team), len(demo.CONTRACTS))
+            self.assertGreater(len({state for _, state in team}), 1)

@@ -84,7 +84,7 @@ class WebClientTestCase(unittest.TestCase):
         page = self.open_page(DESKTOP)
         self.login(page, 'admin', demo.ADMIN_PASSWORD)
         menu = page.locator('#menu')
-        for root in ['系统管理', '客户管理']:
+        for root in ['系统管理', '客户管理', '合同管理']:
             expect(menu).to_contain_text(root)
         expect(page.locator('#title')).to_have_text('皓普 ERP-CRM')
         self.open_menu(page, '系统管理', '公司或部门设定')
