@@ -286,6 +286,7 @@ def load_crm_organisation(config, companies, employees):
 def load(config=None):
     """Load the demo data into the database proteus is connected to.
     Return a summary of what exists afterwards."""
+    from proteus import Model
     from proteus import config as pconfig
     config = config or pconfig.get_config()
     activated = _activated(config)
@@ -297,6 +298,9 @@ def load(config=None):
     if 'hopu_crm' in activated:
         employees = load_users(config, companies)
         summary['employees'] = sorted(employees)
+        # The administrator now works for the head company
+        User = Model.get('res.user', config=config)
+        config._context = User.get_preferences(True, {})
         summary['customers'] = load_crm_organisation(
             config, companies, employees)
         customers = load_crm_customers(config, employees)
@@ -467,12 +471,49 @@ CONTRACTS = [
     ]
 
 
+# SYS-5 rights of the demo roles on the contract programs
+CONTRACT_RIGHTS = {
+    'hopu_crm.group_crm_salesperson': {
+        code: {'read', 'create', 'write', 'print', 'export'}
+        for code in ['CON-1', 'CON-2', 'CON-3', 'CON-5', 'CON-6', 'CON-7']},
+    }
+CONTRACT_RIGHTS['hopu_crm.group_crm_salesperson']['CON-4'] = {'read'}
+CONTRACT_RIGHTS['hopu_crm.group_crm_supervisor'] = {
+    **CONTRACT_RIGHTS['hopu_crm.group_crm_salesperson'],
+    'CON-4': {'read', 'write', 'print', 'export', 'approve'},
+    }
+
+
+def grant_rights(config, login, code, rights):
+    "SYS-5: set the rights of a demo login on a program (when it exists)"
+    from proteus import Model
+    User = Model.get('res.user', config=config)
+    Program = Model.get('hopu.program', config=config)
+    UserRight = Model.get('hopu.user.right', config=config)
+    programs = Program.find([('code', '=', code)])
+    if not programs:
+        return
+    user, = User.find([('login', '=', login)])
+    right, _ = _get_or_create(
+        UserRight, [('user', '=', user.id), ('program', '=', programs[0].id)],
+        user=user, program=programs[0])
+    wanted = {f'perm_{r}': r in rights for r in _ALL}
+    if any(getattr(right, k) != v for k, v in wanted.items()):
+        for key, value in wanted.items():
+            setattr(right, key, value)
+        right.save()
+
+
 def load_contracts(config, employees):
-    """CON-1..8: approval rules, an existing customer for each demo
-    salesperson and a few contracts in different states"""
+    """CON-1..8: approval rules, the rights of the demo roles, an existing
+    customer for each demo salesperson and a few contracts in different
+    states"""
     from decimal import Decimal
 
     from proteus import Model
+    for login, _, group, _ in USERS:
+        for code, rights in CONTRACT_RIGHTS.get(group, {}).items():
+            grant_rights(config, login, code, rights)
     Party = Model.get('party.party', config=config)
     Contract = Model.get('hopu.contract', config=config)
     Rule = Model.get('hopu.contract.approval.rule', config=config)

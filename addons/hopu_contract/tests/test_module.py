@@ -36,7 +36,10 @@ class HopuContractTestCase(
 
     def _customer(self, stage='existing'):
         Party = Pool().get('party.party')
-        party, = Party.create([{'name': "客户", 'crm_stage': stage}])
+        # Each a company of its own (CRM-11 warns of duplicate names)
+        number = Party.search([], count=True) + 1
+        party, = Party.create([{
+                    'name': f"客户{number:03d}", 'crm_stage': stage}])
         return party
 
     @with_transaction()
