@@ -93,8 +93,12 @@ def cmd_account_set(args):
         return AccountSet.find([])
 
     if args.action == 'list':
+        seen = set()
         for company_id in company_ids:
             for account_set in in_company(company_id):
+                if account_set.id in seen:
+                    continue
+                seen.add(account_set.id)
                 print(f"{account_set.database}\t{account_set.server}\t"
                     f"{account_set.company.code}\t{account_set.state}")
         return 0
@@ -219,7 +223,14 @@ def main(argv=None):
     p.add_argument('--company', help="the company code (create)")
     p.set_defaults(func=cmd_account_set)
 
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if (extra and args.command == 'account-set' and not args.database
+            and len(extra) == 1 and not extra[0].startswith('-')):
+        # argparse gives an optional positional its place before the options:
+        # the database name may also come last, as the usage shows
+        args.database, extra = extra[0], []
+    if extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
     return args.func(args) or 0
 
 
