@@ -49,6 +49,26 @@ def _ref(config, xml_id):
     return ModelData.get_id(*xml_id.split('.'), config.context)
 
 
+def grant_rights(config, login, code, rights):
+    "SYS-5: set the rights of a demo login on a program (when it exists)"
+    from proteus import Model
+    User = Model.get('res.user', config=config)
+    Program = Model.get('hopu.program', config=config)
+    UserRight = Model.get('hopu.user.right', config=config)
+    programs = Program.find([('code', '=', code)])
+    if not programs:
+        return
+    user, = User.find([('login', '=', login)])
+    right, _ = _get_or_create(
+        UserRight, [('user', '=', user.id), ('program', '=', programs[0].id)],
+        user=user, program=programs[0])
+    wanted = {f'perm_{r}': r in rights for r in _ALL}
+    if any(getattr(right, k) != v for k, v in wanted.items()):
+        for key, value in wanted.items():
+            setattr(right, key, value)
+        right.save()
+
+
 def load_companies(config):
     "SYS-1: the head company, two branches and a head-office department"
     from proteus import Model
@@ -233,9 +253,6 @@ def load_crm_organisation(config, companies, employees):
     Company = Model.get('company.company', config=config)
     Party = Model.get('party.party', config=config)
     Category = Model.get('party.category', config=config)
-    User = Model.get('res.user', config=config)
-    Program = Model.get('hopu.program', config=config)
-    UserRight = Model.get('hopu.user.right', config=config)
 
     head = Company(companies[HEAD_COMPANY].id)
     if head.salesperson_code_prefix != SALESPERSON_PREFIX:
@@ -247,22 +264,9 @@ def load_crm_organisation(config, companies, employees):
             employee.salesperson_code = code
             employee.save()
 
-    programs = {p.code: p for p in Program.find([('code', 'like', 'CRM-%')])}
     for login, _, group, _ in USERS:
-        user, = User.find([('login', '=', login)])
         for code, rights in CRM_RIGHTS.get(group, {}).items():
-            if code not in programs:
-                continue
-            right, _ = _get_or_create(
-                UserRight, [
-                    ('user', '=', user.id),
-                    ('program', '=', programs[code].id)],
-                user=user, program=programs[code])
-            wanted = {f'perm_{r}': r in rights for r in _ALL}
-            if any(getattr(right, k) != v for k, v in wanted.items()):
-                for key, value in wanted.items():
-                    setattr(right, key, value)
-                right.save()
+            grant_rights(config, login, code, rights)
 
     names = []
     for name, owner, stage, category in CUSTOMERS:
@@ -382,22 +386,11 @@ def load_crm_customers(config, employees):
     Party = Model.get('party.party', config=config)
     Contact = Model.get('hopu.crm.contact', config=config)
     Report = Model.get('hopu.crm.daily_report', config=config)
-    Program = Model.get('hopu.program', config=config)
-    UserRight = Model.get('hopu.user.right', config=config)
-    User = Model.get('res.user', config=config)
 
     for login, _, _, _ in USERS:
-        user, = User.find([('login', '=', login)])
         for code in CRM_PROGRAMS:
-            programs = Program.find([('code', '=', code)])
-            if not programs or UserRight.find([
-                        ('user', '=', user.id),
-                        ('program', '=', programs[0].id)]):
-                continue
-            UserRight(
-                user=user, program=programs[0], perm_read=True,
-                perm_create=True, perm_write=True, perm_print=True,
-                perm_export=True).save()
+            grant_rights(config, login, code, {
+                    'read', 'create', 'write', 'print', 'export'})
 
     today = dt.date.today()
     skip_warning = config.skip_warning
@@ -482,26 +475,6 @@ CONTRACT_RIGHTS['hopu_crm.group_crm_supervisor'] = {
     **CONTRACT_RIGHTS['hopu_crm.group_crm_salesperson'],
     'CON-4': {'read', 'write', 'print', 'export', 'approve'},
     }
-
-
-def grant_rights(config, login, code, rights):
-    "SYS-5: set the rights of a demo login on a program (when it exists)"
-    from proteus import Model
-    User = Model.get('res.user', config=config)
-    Program = Model.get('hopu.program', config=config)
-    UserRight = Model.get('hopu.user.right', config=config)
-    programs = Program.find([('code', '=', code)])
-    if not programs:
-        return
-    user, = User.find([('login', '=', login)])
-    right, _ = _get_or_create(
-        UserRight, [('user', '=', user.id), ('program', '=', programs[0].id)],
-        user=user, program=programs[0])
-    wanted = {f'perm_{r}': r in rights for r in _ALL}
-    if any(getattr(right, k) != v for k, v in wanted.items()):
-        for key, value in wanted.items():
-            setattr(right, key, value)
-        right.save()
 
 
 def load_contracts(config, employees):
