@@ -181,6 +181,37 @@ def check_commission_total(document, amount, commissions):
                     contract=document.rec_name))
 
 
+class ParentLockedMixin:
+    """Lines and commission shares change only while their document may
+    (CON-8/CON-9): the document's check_modify runs before and after every
+    create, write and delete, on the server."""
+    __slots__ = ()
+    _parent_field = 'contract'
+
+    @classmethod
+    def _check_parent(cls, lines):
+        Parent = getattr(cls, cls._parent_field).get_target()
+        Parent.check_modify(
+            list({getattr(l, cls._parent_field) for l in lines}))
+
+    @classmethod
+    def create(cls, vlist):
+        lines = super().create(vlist)
+        cls._check_parent(lines)
+        return lines
+
+    @classmethod
+    def write(cls, *args):
+        cls._check_parent(sum(args[0:None:2], []))
+        super().write(*args)
+        cls._check_parent(sum(args[0:None:2], []))
+
+    @classmethod
+    def delete(cls, lines):
+        cls._check_parent(lines)
+        super().delete(lines)
+
+
 class ApprovalDocumentMixin:
     """A document approved by the flow: contract, change or termination
     order"""
@@ -725,7 +756,7 @@ class Contract(ApprovalDocumentMixin, Workflow, ModelSQL, ModelView):
             }
 
 
-class ContractLine(LineMixin, ModelSQL, ModelView):
+class ContractLine(ParentLockedMixin, LineMixin, ModelSQL, ModelView):
     "Contract Line"
     __name__ = 'hopu.contract.line'
     __access__ = {'contract'}
@@ -742,30 +773,9 @@ class ContractLine(LineMixin, ModelSQL, ModelView):
     def on_change_with_contract_type(self, name=None):
         return self.contract.type if self.contract else None
 
-    @classmethod
-    def _check_parent(cls, lines):
-        Contract = Pool().get('hopu.contract')
-        Contract.check_modify(list({l.contract for l in lines}))
 
-    @classmethod
-    def create(cls, vlist):
-        lines = super().create(vlist)
-        cls._check_parent(lines)
-        return lines
-
-    @classmethod
-    def write(cls, *args):
-        cls._check_parent(sum(args[0:None:2], []))
-        super().write(*args)
-        cls._check_parent(sum(args[0:None:2], []))
-
-    @classmethod
-    def delete(cls, lines):
-        cls._check_parent(lines)
-        super().delete(lines)
-
-
-class ContractCommission(CommissionMixin, ModelSQL, ModelView):
+class ContractCommission(
+        ParentLockedMixin, CommissionMixin, ModelSQL, ModelView):
     "Contract Commission Accrual"
     __name__ = 'hopu.contract.commission'
     __access__ = {'contract'}
@@ -780,28 +790,6 @@ class ContractCommission(CommissionMixin, ModelSQL, ModelView):
         if name == 'share_amount':
             return self.compute_share(self.contract.amount)
         return self.compute_commission(self.contract.amount)
-
-    @classmethod
-    def _check_parent(cls, lines):
-        Contract = Pool().get('hopu.contract')
-        Contract.check_modify(list({l.contract for l in lines}))
-
-    @classmethod
-    def create(cls, vlist):
-        lines = super().create(vlist)
-        cls._check_parent(lines)
-        return lines
-
-    @classmethod
-    def write(cls, *args):
-        cls._check_parent(sum(args[0:None:2], []))
-        super().write(*args)
-        cls._check_parent(sum(args[0:None:2], []))
-
-    @classmethod
-    def delete(cls, lines):
-        cls._check_parent(lines)
-        super().delete(lines)
 
 
 class Version(ModelSQL, ModelView):

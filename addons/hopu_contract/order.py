@@ -16,7 +16,7 @@ from trytond.pyson import Eval, If
 from trytond.transaction import Transaction
 
 from .contract import (
-    ApprovalDocumentMixin, CommissionMixin, LineMixin,
+    ApprovalDocumentMixin, CommissionMixin, LineMixin, ParentLockedMixin,
     check_commission_total, internal, is_internal)
 from .exceptions import ContractReadOnlyError, ContractValidationError
 
@@ -369,7 +369,8 @@ class Change(OrderMixin, Workflow, ModelSQL, ModelView):
             cls.write([change], {'version': version.id})
 
 
-class ChangeLine(LineMixin, ModelSQL, ModelView):
+class ChangeLine(ParentLockedMixin, LineMixin, ModelSQL, ModelView):
+    _parent_field = 'change'
     "Contract Change Order Line"
     __name__ = 'hopu.contract.change.line'
     __access__ = {'change'}
@@ -381,56 +382,16 @@ class ChangeLine(LineMixin, ModelSQL, ModelView):
     def on_change_with_contract_type(self, name=None):
         return self.change.contract_type if self.change else None
 
-    @classmethod
-    def _check_parent(cls, lines):
-        Change = Pool().get('hopu.contract.change')
-        Change.check_modify(list({l.change for l in lines}))
 
-    @classmethod
-    def create(cls, vlist):
-        lines = super().create(vlist)
-        cls._check_parent(lines)
-        return lines
-
-    @classmethod
-    def write(cls, *args):
-        cls._check_parent(sum(args[0:None:2], []))
-        super().write(*args)
-
-    @classmethod
-    def delete(cls, lines):
-        cls._check_parent(lines)
-        super().delete(lines)
-
-
-class ChangeCommission(CommissionMixin, ModelSQL, ModelView):
+class ChangeCommission(
+        ParentLockedMixin, CommissionMixin, ModelSQL, ModelView):
+    _parent_field = 'change'
     "Contract Change Order Commission"
     __name__ = 'hopu.contract.change.commission'
     __access__ = {'change'}
     change = fields.Many2One(
         'hopu.contract.change', "Change Order", required=True,
         ondelete='CASCADE')
-
-    @classmethod
-    def _check_parent(cls, lines):
-        Change = Pool().get('hopu.contract.change')
-        Change.check_modify(list({l.change for l in lines}))
-
-    @classmethod
-    def create(cls, vlist):
-        lines = super().create(vlist)
-        cls._check_parent(lines)
-        return lines
-
-    @classmethod
-    def write(cls, *args):
-        cls._check_parent(sum(args[0:None:2], []))
-        super().write(*args)
-
-    @classmethod
-    def delete(cls, lines):
-        cls._check_parent(lines)
-        super().delete(lines)
 
 
 class Termination(OrderMixin, Workflow, ModelSQL, ModelView):
