@@ -10,17 +10,20 @@ DB ?= sqlite
 NAME ?= hopu_demo
 LISTEN ?= 127.0.0.1:8000
 SAO_VERSION := 8.0.11
-# Debian packages the tests need: the browser and its driver, Chinese fonts
-# for the screenshots
-TEST_DEBS := chromium chromium-driver fonts-noto-cjk
+# Debian packages the reports need: LibreOffice without a screen turns the
+# report templates into PDF, with Chinese fonts embedded
+REPORT_DEBS := libreoffice-writer-nogui libreoffice-calc-nogui fonts-noto-cjk
+# Debian packages the tests need besides: the browser and its driver, and
+# poppler's pdftotext/pdffonts to read the PDF reports back
+TEST_DEBS := chromium chromium-driver poppler-utils
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test install install-test-debs clean
+.PHONY: demo test install install-report-debs install-test-debs debs clean
 
-demo: install
+demo: install install-report-debs
 	$(BIN)/hopu demo --db "$(DB)" --name "$(NAME)" --listen "$(LISTEN)"
 
-test: install install-test-debs
+test: install install-report-debs install-test-debs
 	$(BIN)/hopu test
 
 install: $(VENV)/.installed var/sao/.installed var/sao/custom.js var/sao/custom.css
@@ -46,13 +49,21 @@ var/sao/.installed: Makefile
 var/sao/custom.%: web/custom.% var/sao/.installed
 	cp $< $@
 
+install-report-debs:
+	@$(MAKE) --no-print-directory debs DEBS="$(REPORT_DEBS)" \
+		APT_FLAGS=--no-install-recommends
+
 install-test-debs:
-	@missing=""; for p in $(TEST_DEBS); do \
+	@$(MAKE) --no-print-directory debs DEBS="$(TEST_DEBS)"
+
+debs:
+	@missing=""; for p in $(DEBS); do \
 		dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 		echo "Installing Debian packages:$$missing"; \
 		$(SUDO) apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
+			$(APT_FLAGS) $$missing; \
 	fi
 
 clean:

@@ -10,7 +10,9 @@ CONFIG_FILE = ROOT / 'trytond.conf'
 SQLITE_DIR = VAR / 'db'
 SAO_DIR = VAR / 'sao'
 ARTIFACTS = VAR / 'artifacts'
-HOPU_MODULES = ['hopu_sysadmin', 'hopu_crm', 'hopu_contract']
+HOPU_MODULES = [
+    'hopu_sysadmin', 'hopu_crm', 'hopu_contract', 'hopu_crm_opportunity',
+    'hopu_crm_mailing']
 DEFAULT_PG_URI = 'postgresql://postgres@127.0.0.1:5432/'
 
 

@@ -1,0 +1,12 @@
+# This file is part of Hopu ERP-CRM.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+from trytond.modules.company.tests import CompanyTestMixin
+from trytond.tests.test_tryton import ModuleTestCase
+
+
+class HopuCrmOpportunityTestCase(CompanyTestMixin, ModuleTestCase):
+    "Test hopu_crm_opportunity"
+    module = 'hopu_crm_opportunity'
+
+
+del ModuleTestCase
