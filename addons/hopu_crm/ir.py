@@ -3,6 +3,8 @@
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
 
+from .speedup import transaction_memo
+
 
 class Rule(metaclass=PoolMeta):
     """Record rules may use Eval('hopu_employees'): every employee record
@@ -10,11 +12,21 @@ class Rule(metaclass=PoolMeta):
     [('salesperson', 'child_of', Eval('hopu_employees', []), 'supervisor')]
     covers the user's own records and those of everyone below them; the
     subtree is resolved by the database at each query, so a change of
-    supervisor takes effect on the next request."""
+    supervisor takes effect on the next request. The user's employees are
+    read once per transaction (until it writes): ``domain_get`` asks for
+    them for every search and read."""
     __name__ = 'ir.rule'
 
     @classmethod
     def _hopu_employees(cls):
+        transaction = Transaction()
+        memo = transaction_memo('hopu_employees')
+        if transaction.user not in memo:
+            memo[transaction.user] = cls._hopu_employees_query()
+        return memo[transaction.user]
+
+    @classmethod
+    def _hopu_employees_query(cls):
         # Plain SQL: searching through the ORM would apply the rules again
         pool = Pool()
         user_employee = pool.get('res.user-company.employee').__table__()

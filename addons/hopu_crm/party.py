@@ -16,6 +16,7 @@ from trytond.transaction import Transaction, without_check_access
 
 from .exceptions import AssignError, ClaimError, RecycleError
 from .salesperson import is_crm_admin, is_supervisor, managed_employees
+from .speedup import transaction_memo
 
 CRM_STAGES = [
     (None, ""),
@@ -122,20 +123,28 @@ class Party(metaclass=PoolMeta):
 
     @classmethod
     def get_salesperson_code(cls, parties, name):
-        # One query: the code is on every line of the customer list
+        # One query: the code is on every line of the customer list, and so
+        # is the owner's name, kept for Employee.get_rec_names
         pool = Pool()
         Employee = pool.get('company.employee')
         party = cls.__table__()
         employee = Employee.__table__()
+        owner = cls.__table__()
         cursor = Transaction().connection.cursor()
+        names = transaction_memo('employee_names')
         ids = list(map(int, parties))
         codes = dict.fromkeys(ids)
         for sub_ids in grouped_slice(ids, backend.MAX_QUERY_PARAMS):
             cursor.execute(*party.join(employee,
                     condition=party.salesperson == employee.id
-                    ).select(party.id, employee.salesperson_code,
+                    ).join(owner, condition=employee.party == owner.id
+                    ).select(party.id, employee.id, employee.salesperson_code,
+                    owner.name, owner.code,
                     where=reduce_ids(party.id, sub_ids)))
-            codes.update(cursor)
+            for id_, employee_id, code, owner_name, owner_code in cursor:
+                codes[id_] = code
+                names[employee_id] = Employee._hopu_name(
+                    code, owner_name, owner_code)
         return codes
 
     @classmethod

@@ -15,6 +15,7 @@ from trytond.transaction import (
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 from .exceptions import SalespersonCodeError, TransferError
+from .speedup import transaction_memo
 
 SALESPERSON_CODE = re.compile(r'^[A-Z]{2}[0-9]{4}$')
 AGENT_PREFIX = re.compile(r'^[A-Z]{2}[0-9]{2}$')
@@ -144,25 +145,37 @@ class Employee(metaclass=PoolMeta):
     @classmethod
     def get_rec_names(cls, employees, name):
         "The same as get_rec_name, for many employees in one query"
+        names = cls._hopu_names(list(map(int, employees)))
+        return {int(e): names[int(e)] for e in employees}
+
+    @classmethod
+    def _hopu_names(cls, ids):
+        """The rec_name of the employees, kept for the transaction: the
+        customer list asks for them with the salesperson codes of the
+        customers (Party.get_salesperson_code fills them in)"""
         pool = Pool()
         Party = pool.get('party.party')
         employee = cls.__table__()
         party = Party.__table__()
         cursor = Transaction().connection.cursor()
-        ids = list(map(int, employees))
-        names = {}
-        for sub_ids in grouped_slice(ids, backend.MAX_QUERY_PARAMS):
+        names = transaction_memo('employee_names')
+        missing = [i for i in ids if i not in names]
+        for sub_ids in grouped_slice(missing, backend.MAX_QUERY_PARAMS):
             cursor.execute(*employee.join(party,
                     condition=employee.party == party.id
                     ).select(employee.id, employee.salesperson_code,
                     party.name, party.code,
                     where=reduce_ids(employee.id, sub_ids)))
             for id_, code, party_name, party_code in cursor:
-                value = party_name or f'[{party_code}]'
-                if code:
-                    value = f'[{code}] {value}'
-                names[id_] = value
+                names[id_] = cls._hopu_name(code, party_name, party_code)
         return names
+
+    @staticmethod
+    def _hopu_name(code, party_name, party_code):
+        value = party_name or f'[{party_code}]'
+        if code:
+            value = f'[{code}] {value}'
+        return value
 
     @classmethod
     def search_rec_name(cls, name, clause):

@@ -1,0 +1,49 @@
+# This file is part of Hopu ERP-CRM.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""Request-level speed of the customer lists (issue 4, CRM-2).
+
+- ``transaction_memo``: a dict that lives for one transaction and is dropped
+  as soon as the transaction writes anything (``Transaction.counter``), for
+  values read several times per request (the user's employees, the owners'
+  names). Nothing outlives the request, so a change made by another worker
+  is seen by the next request without any cache invalidation.
+- ``cursor_dict``: trytond's ``cursor_dict`` reads ``cursor.description``
+  once per row; with psycopg 3 that property builds a new Column object per
+  column each time (psycopg issue #446), which made ``search`` of 80 parties
+  (about 35 eager columns) cost 2,800 Column objects. The same function with
+  the column names taken once per result, installed in ``trytond.tools`` and
+  ``trytond.model.modelsql`` when the module is imported.
+"""
+from trytond import tools
+from trytond.model import modelsql
+from trytond.transaction import Transaction
+
+
+def transaction_memo(name):
+    "The memo dict ``name`` of the current transaction, empty after a write"
+    transaction = Transaction()
+    key = (id(transaction), transaction.started_at, transaction.counter)
+    memo = getattr(transaction, '_hopu_memo', None)
+    if memo is None or memo[0] != key:
+        memo = (key, {})
+        transaction._hopu_memo = memo
+    return memo[1].setdefault(name, {})
+
+
+def cursor_dict(cursor, size=None):
+    size = cursor.arraysize if size is None else size
+    names = None
+    while True:
+        rows = cursor.fetchmany(size)
+        if not rows:
+            break
+        if names is None:
+            names = [d[0] for d in cursor.description]
+        for row in rows:
+            yield dict(zip(names, row))
+
+
+cursor_dict.hopu = True
+for _module in [tools, modelsql]:
+    if not getattr(_module.cursor_dict, 'hopu', False):
+        _module.cursor_dict = cursor_dict
