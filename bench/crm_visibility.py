@@ -47,7 +47,37 @@ LIMIT 80
 '''
 
 
-def measure(database, user_id, repeat):
+class Clock:
+    "Time spent in cursor.execute (the database and the driver), by phase"
+
+    def __init__(self):
+        self.db = 0.
+        self.queries = 0
+
+    def install(self):
+        from trytond.backend.postgresql.database import LoggingCursor
+        execute = LoggingCursor.execute
+        clock = self
+
+        def timed(cursor, query, params=None, **kwargs):
+            start = time.perf_counter()
+            try:
+                return execute(cursor, query, params, **kwargs)
+            finally:
+                clock.db += time.perf_counter() - start
+                clock.queries += 1
+        LoggingCursor.execute = timed
+
+    def reset(self):
+        self.db, self.queries = 0., 0
+
+
+def measure(database, user_id, repeat, clock):
+    """Median times (ms) of one customer-list request through the ORM and
+    in plain SQL, sampled alternately so that the load of the machine
+    weighs on both the same; by phase: the whole request (transaction
+    start to end), inside the transaction (search + read, execute + fetch)
+    and in the database (cursor.execute)"""
     from trytond.pool import Pool
     from trytond.transaction import Transaction, check_access
 
@@ -56,38 +86,61 @@ def measure(database, user_id, repeat):
         context = User.get_preferences(context_only=True)
         employees = [e.id for e in User(user_id).employees]
 
-    def orm():
+    def orm(times):
+        start = time.perf_counter()
         with Transaction().start(
                 database, user_id, context=context, readonly=True):
+            clock.reset()
+            inside = time.perf_counter()
             Party = Pool().get('party.party')
             with check_access():
                 ids = list(map(int, Party.search(
                             [('crm_stage', '!=', None)], limit=80)))
+                searched = time.perf_counter()
                 rows = Party.read(ids, FIELDS)
+            end = time.perf_counter()
+            db, queries = clock.db, clock.queries
+        times.append({
+                'request': time.perf_counter() - start,
+                'inside': end - inside, 'db': db, 'queries': queries,
+                'search': searched - inside, 'read': end - searched})
         return ids, rows
 
-    def sql():
+    def sql(times):
+        start = time.perf_counter()
         with Transaction().start(
                 database, user_id, context=context,
                 readonly=True) as transaction:
+            clock.reset()
+            inside = time.perf_counter()
             cursor = transaction.connection.cursor()
             cursor.execute(SQL, {'employees': employees})
             rows = cursor.fetchall()
+            end = time.perf_counter()
+            db, queries = clock.db, clock.queries
+        times.append({
+                'request': time.perf_counter() - start,
+                'inside': end - inside, 'db': db, 'queries': queries})
         return rows
 
-    (orm_ids, orm_rows), sql_rows = orm(), sql()
+    (orm_ids, orm_rows), sql_rows = orm([]), sql([])
     # Same rows, same order: the rules reach what the SQL reaches
     assert orm_ids == [r[0] for r in sql_rows], "ORM and SQL disagree"
     assert len(orm_rows) == len(sql_rows)
-    timings = {}
-    for name, func in [('orm', orm), ('sql', sql)]:
-        func()
-        samples = []
-        for _ in range(repeat):
-            start = time.perf_counter()
-            func()
-            samples.append((time.perf_counter() - start) * 1000)
-        timings[name] = statistics.median(samples)
+    for _ in range(3):
+        orm([]), sql([])
+    orm_times, sql_times = [], []
+    for _ in range(repeat):
+        orm(orm_times)
+        sql(sql_times)
+
+    def median(times, key):
+        return statistics.median(t[key] for t in times) * (
+            1000 if key != 'queries' else 1)
+    timings = {
+        (side, key): median(times, key)
+        for side, times in [('orm', orm_times), ('sql', sql_times)]
+        for key in times[0]}
 
     with Transaction().start(database, user_id, context=context):
         Party = Pool().get('party.party')
@@ -141,12 +194,27 @@ def main():
             f"in {time.perf_counter() - start:.0f} s")
     Pool(args.name).init()
 
-    print(f"{'login':20} {'reach':>8} {'ORM ms':>8} {'SQL ms':>8} "
-        f"{'ratio':>6}")
+    clock = Clock()
+    clock.install()
+    results = {}
     for login in ['bench_supervisor', 'bench_salesperson']:
-        timings, reach = measure(args.name, users[login], args.repeat)
-        print(f"{login:20} {reach:8d} {timings['orm']:8.1f} "
-            f"{timings['sql']:8.1f} {timings['orm'] / timings['sql']:6.2f}")
+        results[login] = measure(args.name, users[login], args.repeat, clock)
+    print(f"median of {args.repeat} requests each, ORM and SQL alternately")
+    print(f"{'':28}{'whole request':>22}  {'in transaction':>22}  "
+        f"{'in the database':>22}")
+    print(f"{'login':20} {'reach':>7}" + f"{'ORM ms':>9} {'SQL ms':>6} "
+        f"{'ratio':>5}  " * 3 + "queries")
+    for login, (t, reach) in results.items():
+        line = f"{login:20} {reach:7d}"
+        for key in ['request', 'inside', 'db']:
+            line += (f"{t['orm', key]:9.1f} {t['sql', key]:6.1f} "
+                f"{t['orm', key] / t['sql', key]:5.2f}  ")
+        print(line + f"{t['orm', 'queries']:.0f} / {t['sql', 'queries']:.0f}")
+    print("ORM request in parts (ms): "
+        + "; ".join(f"{login} search {t['orm', 'search']:.1f}, "
+            f"read {t['orm', 'read']:.1f}, transaction start/end "
+            f"{t['orm', 'request'] - t['orm', 'inside']:.1f}"
+            for login, (t, _) in results.items()))
 
 
 if __name__ == '__main__':

@@ -1,5 +1,7 @@
 # This file is part of Hopu ERP-CRM.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
+from sql import Literal, With
+
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
 
@@ -12,38 +14,68 @@ class Rule(metaclass=PoolMeta):
     [('salesperson', 'child_of', Eval('hopu_employees', []), 'supervisor')]
     covers the user's own records and those of everyone below them; the
     subtree is resolved by the database at each query, so a change of
-    supervisor takes effect on the next request. The user's employees are
-    read once per transaction (until it writes): ``domain_get`` asks for
-    them for every search and read."""
+    supervisor takes effect on the next request.
+
+    Eval('hopu_subtree') is that subtree as a list of ids, computed by one
+    recursive query per transaction (until it writes), together with the
+    user's employees: the customer rules use
+    [('salesperson', 'in', Eval('hopu_subtree', []))], which the database
+    checks as ``salesperson = ANY(...)`` in the index walk of the list
+    instead of a recursive subquery in every search and read. Nothing is
+    kept after the transaction, so a change of supervisor made by another
+    worker is seen by the next request."""
     __name__ = 'ir.rule'
 
     @classmethod
     def _hopu_employees(cls):
+        "The user's employees (all companies)"
+        return cls._hopu_organisation()[0]
+
+    @classmethod
+    def _hopu_subtree(cls):
+        "The user's employees and everyone below them at any depth"
+        return cls._hopu_organisation()[1]
+
+    @classmethod
+    def _hopu_organisation(cls):
         transaction = Transaction()
-        memo = transaction_memo('hopu_employees')
+        memo = transaction_memo('hopu_organisation')
         if transaction.user not in memo:
-            memo[transaction.user] = cls._hopu_employees_query()
+            memo[transaction.user] = cls._hopu_organisation_query()
         return memo[transaction.user]
 
     @classmethod
-    def _hopu_employees_query(cls):
-        # Plain SQL: searching through the ORM would apply the rules again
+    def _hopu_organisation_query(cls):
+        # Plain SQL: searching through the ORM would apply the rules again;
+        # inactive (departed) employees are included, as child_of does
         pool = Pool()
         user_employee = pool.get('res.user-company.employee').__table__()
+        employee = pool.get('company.employee').__table__()
         transaction = Transaction()
         cursor = transaction.connection.cursor()
-        cursor.execute(*user_employee.select(
-                user_employee.employee,
-                where=user_employee.user == transaction.user))
-        return tuple(sorted(employee for employee, in cursor))
+        tree = With('id', 'own', recursive=True)
+        tree.query = user_employee.select(
+            user_employee.employee, Literal(True),
+            where=user_employee.user == transaction.user)
+        tree.query |= employee.join(tree,
+            condition=employee.supervisor == tree.id
+            ).select(employee.id, Literal(False))
+        cursor.execute(*tree.select(tree.id, tree.own, with_=[tree]))
+        own, subtree = set(), set()
+        for id_, is_own in cursor:
+            if is_own:
+                own.add(id_)
+            subtree.add(id_)
+        return tuple(sorted(own)), tuple(sorted(subtree))
 
     @classmethod
     def _get_cache_key(cls, model_names):
         key = super()._get_cache_key(model_names)
-        return (*key, cls._hopu_employees())
+        return (*key, *cls._hopu_organisation())
 
     @classmethod
     def _get_context(cls, model_name):
         context = super()._get_context(model_name)
         context['hopu_employees'] = list(cls._hopu_employees())
+        context['hopu_subtree'] = list(cls._hopu_subtree())
         return context
