@@ -11,7 +11,7 @@ from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.tools import grouped_slice, reduce_ids
 from trytond.transaction import (
-    Transaction, inactive_records, without_check_access)
+    Transaction, without_check_access)
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 from .exceptions import SalespersonCodeError, TransferError
@@ -48,14 +48,10 @@ def managed_employees():
     CRM administrator, else the user's employees and everyone below them
     (CRM-2), or None for all"""
     pool = Pool()
-    Employee = pool.get('company.employee')
+    Rule = pool.get('ir.rule')
     if is_crm_admin():
         return None
-    employees = user_employees()
-    with without_check_access(), inactive_records():
-        return set(employees) | {e.id for e in Employee.search([
-                    ('supervisor', 'child_of', employees, 'supervisor'),
-                    ], order=[])}
+    return set(Rule._hopu_subtree())
 
 
 class Company(metaclass=PoolMeta):
