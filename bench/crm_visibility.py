@@ -12,9 +12,10 @@ the default order (name, id) with the columns of the customer list, each in
 a fresh transaction as a request would be, ORM and SQL alternately. Prints
 the medians and the ratios ORM / SQL for three spans: the whole request
 (transaction start to end), inside the transaction (search + read against
-execute + fetch) and in the database (time spent in cursor.execute: the
-statements the ORM sends against the one plain statement), then the ORM
-request in parts. Targets (issue 4): ratio under 3, supervisor list under
+execute + fetch), in cursor.execute (the statements the ORM sends against
+the one plain statement, as the client waits for them) and on the server
+(planning + execution time of the same statements by EXPLAIN ANALYZE, the
+query-only part), then the ORM request in parts. Targets (issue 4): ratio under 3, supervisor list under
 150 ms. Not run by `make test`."""
 import argparse
 import os
@@ -57,6 +58,7 @@ class Clock:
     def __init__(self):
         self.db = 0.
         self.queries = 0
+        self.statements = None
 
     def install(self):
         from trytond.backend.postgresql.database import LoggingCursor
@@ -70,6 +72,8 @@ class Clock:
             finally:
                 clock.db += time.perf_counter() - start
                 clock.queries += 1
+                if clock.statements is not None and query:
+                    clock.statements.append((query, params))
         LoggingCursor.execute = timed
 
     def reset(self):
@@ -133,6 +137,12 @@ def measure(database, user_id, repeat, clock):
     assert len(orm_rows) == len(sql_rows)
     for _ in range(3):
         orm([]), sql([])
+    # The statements of one warm request on each side
+    statements = {}
+    for side, func in [('orm', orm), ('sql', sql)]:
+        clock.statements = statements[side] = []
+        func([])
+    clock.statements = None
     orm_times, sql_times = [], []
     for _ in range(repeat):
         orm(orm_times)
@@ -145,6 +155,21 @@ def measure(database, user_id, repeat, clock):
         (side, key): median(times, key)
         for side, times in [('orm', orm_times), ('sql', sql_times)]
         for key in times[0]}
+
+    # The server's own time (planning + execution) of the statements
+    with Transaction().start(database, 0, readonly=True) as transaction:
+        cursor = transaction.connection.cursor()
+        for side, side_statements in statements.items():
+            samples = []
+            for _ in range(repeat):
+                total = 0.
+                for query, params in side_statements:
+                    cursor.execute(
+                        'EXPLAIN (ANALYZE, FORMAT JSON) ' + query, params)
+                    plan, = cursor.fetchone()[0]
+                    total += plan['Planning Time'] + plan['Execution Time']
+                samples.append(total)
+            timings[side, 'server'] = statistics.median(samples)
 
     with Transaction().start(database, user_id, context=context):
         Party = Pool().get('party.party')
@@ -207,12 +232,12 @@ def main():
         results[login] = measure(args.name, users[login], args.repeat, clock)
     print(f"median of {args.repeat} requests each, ORM and SQL alternately")
     print(f"{'':28}{'whole request':>22}  {'in transaction':>22}  "
-        f"{'in the database':>22}")
+        f"{'cursor.execute':>22}  {'server (EXPLAIN)':>22}")
     print(f"{'login':20} {'reach':>7}" + f"{'ORM ms':>9} {'SQL ms':>6} "
-        f"{'ratio':>5}  " * 3 + "queries")
+        f"{'ratio':>5}  " * 4 + "queries")
     for login, (t, reach) in results.items():
         line = f"{login:20} {reach:7d}"
-        for key in ['request', 'inside', 'db']:
+        for key in ['request', 'inside', 'db', 'server']:
             line += (f"{t['orm', key]:9.1f} {t['sql', key]:6.1f} "
                 f"{t['orm', key] / t['sql', key]:5.2f}  ")
         print(line + f"{t['orm', 'queries']:.0f} / {t['sql', 'queries']:.0f}")
