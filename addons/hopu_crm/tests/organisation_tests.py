@@ -9,7 +9,7 @@ from trytond.modules.company.tests import create_company, set_company
 from trytond.modules.hopu_crm.exceptions import ClaimError
 from trytond.pool import Pool
 from trytond.tests.test_tryton import DB_NAME, with_transaction
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, check_access
 
 
 def _salesperson(company, name, code, supervisor=None, login=None):
@@ -130,6 +130,49 @@ class CrmOrganisationTestMixin:
             self.assertEqual(
                 [h.kind for h in copy.owner_history], ['create'])
             self.assertIsNotNone(copy.protection_end)
+
+    @with_transaction()
+    def test_subtree_follows_writes_in_transaction(self):
+        """CRM-2: the subtree and the owners' names kept for a transaction
+        (ir.Rule._hopu_organisation, speedup.transaction_memo) follow a
+        supervisor change or a renaming made in the same transaction"""
+        pool = Pool()
+        Party = pool.get('party.party')
+        Employee = pool.get('company.employee')
+        User = pool.get('res.user')
+        ModelData = pool.get('ir.model.data')
+        company = create_company()
+        with set_company(company):
+            supervisor, user = _salesperson(
+                company, "主管", 'GD0111', login='subtree_supervisor')
+            User.write([user], {'groups': [('add', [ModelData.get_id(
+                                'hopu_crm', 'group_crm_supervisor')])]})
+            below = _salesperson(company, "甲", 'GD0112', supervisor=supervisor)
+            other = _salesperson(company, "乙", 'GD0113')
+            mine, theirs = Party.create([{
+                        'name': "客户甲", 'crm_stage': 'potential',
+                        'salesperson': below.id,
+                        }, {
+                        'name': "客户乙", 'crm_stage': 'potential',
+                        'salesperson': other.id,
+                        }])
+            domain = [('crm_stage', '!=', None), ('salesperson', '!=', None)]
+
+            def reached():
+                with Transaction().set_user(user.id), check_access():
+                    parties = Party.search(domain)
+                    return {
+                        r['id']: r['salesperson.']['rec_name']
+                        for r in Party.read(list(map(int, parties)), [
+                                'salesperson_code', 'salesperson.rec_name'])}
+
+            self.assertEqual(reached(), {mine.id: "[GD0112] 甲"})
+            Employee.write([other], {'supervisor': supervisor.id})
+            Party.write([other.party], {'name': "乙二"})
+            self.assertEqual(reached(), {
+                    mine.id: "[GD0112] 甲", theirs.id: "[GD0113] 乙二"})
+            Employee.write([other], {'supervisor': None})
+            self.assertEqual(reached(), {mine.id: "[GD0112] 甲"})
 
     @with_transaction()
     def test_claim_cooldown(self):
