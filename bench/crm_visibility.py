@@ -249,13 +249,14 @@ def main():
     if args.drop:
         from trytond import backend
         from trytond.cache import Cache
+        # The cache listener (LISTEN/NOTIFY) holds a connection too
+        Pool.stop(args.name)
+        Cache.drop(args.name)
         database = backend.Database(args.name)
         database.close()
         with Transaction().start(
                 None, 0, close=True, autocommit=True) as transaction:
             database.drop(transaction.connection, args.name)
-            Pool.stop(args.name)
-            Cache.drop(args.name)
         print(f"dropped {args.name}")
 
 
