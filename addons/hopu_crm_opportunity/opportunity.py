@@ -113,8 +113,6 @@ class Opportunity(metaclass=PoolMeta):
                     'depends': ['state'],
                     },
                 })
-        # A loss needs a reason: 「关闭」 asks for it
-        cls._buttons['lost']['invisible'] = True
 
     @classmethod
     def default_stage(cls):

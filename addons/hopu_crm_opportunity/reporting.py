@@ -16,7 +16,7 @@ import datetime
 from sql import Literal, Null, Union
 from sql.aggregate import Count, Max, Min, Sum
 from sql.conditionals import Case, Coalesce
-from sql.functions import DateTrunc, Function
+from sql.functions import DateTrunc, Function, Round
 from sql.operators import Exists
 
 from trytond import backend
@@ -157,10 +157,10 @@ class Funnel(_ContextMixin, ModelSQL, ModelView):
                 Max(stage.sequence).as_('stage_sequence'),
                 Count(Literal('*')).as_('number'),
                 Sum(Coalesce(opportunity.amount, 0)).as_('amount'),
-                cls.weighted_amount.sql_cast(
-                    Sum(Coalesce(opportunity.amount, 0)
-                        * opportunity.conversion_probability)).as_(
-                    'weighted_amount'),
+                Round(cls.weighted_amount.sql_cast(
+                        Sum(Coalesce(opportunity.amount, 0)
+                            * opportunity.conversion_probability)),
+                    2).as_('weighted_amount'),
                 where=cls._where(Opportunity, opportunity),
                 group_by=[opportunity.company, opportunity.stage]))
 
@@ -458,7 +458,32 @@ class AnalysisReport(Report):
             }
         report_context['title'] = gettext(
             'hopu_crm_opportunity.msg_analysis_title')
+        report_context['labels'] = cls.labels()
         return report_context
+
+    @classmethod
+    def labels(cls):
+        "The headings of the report, in the user's language"
+        pool = Pool()
+        Context = pool.get('hopu.crm.opportunity.reporting.context')
+        labels = {}
+        for prefix, model in [
+                ('funnel', 'hopu.crm.opportunity.funnel'),
+                ('statistics', 'hopu.crm.opportunity.statistics'),
+                ('activity', 'hopu.crm.opportunity.activity'),
+                ]:
+            Model = pool.get(model)
+            for name, field in Model.fields_get().items():
+                labels[f'{prefix}.{name}'] = field['string']
+            labels[prefix] = gettext(
+                f'hopu_crm_opportunity.msg_analysis_{prefix}')
+        context_fields = Context.fields_get(
+            ['company', 'period', 'salesperson'])
+        for name, field in context_fields.items():
+            labels[name] = field['string']
+        labels['printed'] = gettext('hopu_crm_opportunity.msg_analysis_printed')
+        labels['total'] = gettext('hopu_crm_opportunity.msg_analysis_total')
+        return labels
 
     @classmethod
     def analysis_context(cls, data):
