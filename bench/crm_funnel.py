@@ -184,7 +184,8 @@ def measure(database, user_id, company_id, repeat):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('--db', default='postgresql://postgres@127.0.0.1:5432/')
+    parser.add_argument(
+        '--db', default='postgresql://postgres@127.0.0.1:5432/')
     parser.add_argument('--name', default='hopu_bench_opportunity')
     parser.add_argument('--salespeople', type=int, default=200)
     parser.add_argument('--customers', type=int, default=100_000)
@@ -204,9 +205,15 @@ def main():
     from trytond.pool import Pool
     from trytond.transaction import Transaction
 
+    from trytond import backend
+
+    def exists(name):
+        database = backend.Database('template1').connect()
+        return name in database.list()
+
     start = time.perf_counter()
     users = company_id = None
-    if args.keep:
+    if args.keep and exists(args.name):
         try:
             Pool(args.name).init()
             with Transaction().start(args.name, 0):
@@ -243,7 +250,6 @@ def main():
                 f"{timings['sql']:8.1f} "
                 f"{timings['orm'] / timings['sql']:6.2f}")
     if not args.keep:
-        from trytond import backend
         Pool.stop(args.name)
         database = backend.Database('template1').connect()
         connection = database.get_connection(autocommit=True)

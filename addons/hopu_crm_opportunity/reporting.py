@@ -15,7 +15,7 @@ import datetime
 
 from sql import Literal, Null, Union
 from sql.aggregate import Count, Max, Min, Sum
-from sql.conditionals import Case, Coalesce
+from sql.conditionals import Coalesce
 from sql.functions import DateTrunc, Function, Round
 from sql.operators import Exists
 
@@ -155,7 +155,7 @@ class Funnel(_ContextMixin, ModelSQL, ModelView):
                 opportunity.company.as_('company'),
                 opportunity.stage.as_('stage'),
                 Max(stage.sequence).as_('stage_sequence'),
-                Count(Literal('*')).as_('number'),
+                Count(opportunity.id).as_('number'),
                 Sum(Coalesce(opportunity.amount, 0)).as_('amount'),
                 Round(cls.weighted_amount.sql_cast(
                         Sum(Coalesce(opportunity.amount, 0)
@@ -212,6 +212,15 @@ class Statistics(
         opportunity = tables['opportunity']
         return cls.date.sql_cast(
             DateTrunc(context.get('period') or 'month', opportunity.end_date))
+
+    @classmethod
+    def _group_by(cls, tables, withs):
+        opportunity = tables['opportunity']
+        # By the alias: PostgreSQL does not see two DATE_TRUNC with their
+        # own parameters as the same expression
+        return [
+            opportunity.company, opportunity.employee,
+            cls._column_date(tables, withs).as_('date')]
 
     @classmethod
     def _where(cls, tables, withs):
@@ -481,7 +490,8 @@ class AnalysisReport(Report):
             ['company', 'period', 'salesperson'])
         for name, field in context_fields.items():
             labels[name] = field['string']
-        labels['printed'] = gettext('hopu_crm_opportunity.msg_analysis_printed')
+        labels['printed'] = gettext(
+            'hopu_crm_opportunity.msg_analysis_printed')
         labels['total'] = gettext('hopu_crm_opportunity.msg_analysis_total')
         return labels
 
