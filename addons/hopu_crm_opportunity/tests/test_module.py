@@ -12,7 +12,8 @@ from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, set_company)
 from trytond.modules.hopu_crm_opportunity.exceptions import (
     CloseError, FollowUpValidationError)
-from trytond.modules.hopu_sysadmin.tests import HopuTranslationTestMixin
+from trytond.modules.hopu_sysadmin.tests import (
+    HopuProgramTestMixin, HopuTranslationTestMixin)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
@@ -60,7 +61,8 @@ def _salesperson(company, name, code, supervisor=None, login=None,
 
 
 class HopuCrmOpportunityTestCase(
-        HopuTranslationTestMixin, CompanyTestMixin, ModuleTestCase):
+        HopuTranslationTestMixin, HopuProgramTestMixin, CompanyTestMixin,
+        ModuleTestCase):
     "Test hopu_crm_opportunity (CRM-30, CRM-31)"
     module = 'hopu_crm_opportunity'
 
