@@ -137,9 +137,7 @@ class Funnel(_ContextMixin, ModelSQL, ModelView):
     @classmethod
     def __setup__(cls):
         super().__setup__()
-        cls._order = [
-            ('stage_sequence', 'ASC NULLS LAST'), ('stage', 'ASC'),
-            ('id', 'ASC')]
+        cls._order = [('stage_sequence', 'ASC NULLS LAST'), ('id', 'ASC')]
 
     @classmethod
     def table_query(cls):
