@@ -299,8 +299,10 @@ class FollowUp(ModelSQL, ModelView):
     @classmethod
     def write(cls, *args):
         super().write(*args)
-        follow_ups = sum(args[0:None:2], [])
-        cls._move_stage(follow_ups)
+        # Only a new stage moves the opportunity, not an edited content
+        actions = iter(args)
+        cls._move_stage([f for records, values in zip(actions, actions)
+                if 'stage' in values for f in records])
 
     @classmethod
     def _move_stage(cls, follow_ups):
