@@ -409,16 +409,22 @@ class HopuCrmOpportunityTestCase(
         FollowUp = pool.get('hopu.crm.opportunity.follow_up')
         data = self._data()
         opportunity = data['opportunities']['A']
-        FollowUp.create([{
+        follow_up, = FollowUp.create([{
                     'opportunity': opportunity.id, 'date': D(2026, 3, 10),
                     'content': "确认需求,准备方案",
                     'stage': self._stage('stage_needs').id,
                     'next_date': D(2026, 3, 17),
                     }])
-        opportunity = type(opportunity)(opportunity.id)
+        Opportunity = type(opportunity)
+        opportunity = Opportunity(opportunity.id)
         self.assertEqual(opportunity.stage, self._stage('stage_needs'))
         self.assertEqual(opportunity.conversion_probability, 0.3)
         self.assertEqual(opportunity.next_date, D(2026, 3, 17))
+        # Correcting the text of an old follow-up leaves the stage alone
+        negotiation = self._stage('stage_negotiation')
+        Opportunity.write([opportunity], {'stage': negotiation.id})
+        FollowUp.write([follow_up], {'content': "确认需求,方案已发送"})
+        self.assertEqual(Opportunity(opportunity.id).stage, negotiation)
         with self.assertRaises(FollowUpValidationError):
             FollowUp.create([{
                         'opportunity': opportunity.id,
