@@ -1,0 +1,12 @@
+# This file is part of Hopu ERP-CRM.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+from trytond.exceptions import UserError
+from trytond.model.exceptions import ValidationError
+
+
+class CloseError(UserError):
+    pass
+
+
+class FollowUpValidationError(ValidationError):
+    pass
