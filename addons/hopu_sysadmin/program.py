@@ -12,11 +12,16 @@ rules only, never model access, so the rights decide alone which operations
 a user may do."""
 import datetime
 
+from sql import Column, Literal, Null, Union
+from sql.conditionals import Case, Coalesce
+from sql.operators import Exists
+
 from trytond.cache import Cache
 from trytond.i18n import gettext
-from trytond.model import DeactivableMixin, ModelSQL, ModelView, Unique, fields
+from trytond.model import (
+    DeactivableMixin, Index, ModelSQL, ModelView, Unique, fields)
 from trytond.model.modelstorage import ModelStorage
-from trytond.pool import Pool
+from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
 
 from .exceptions import ExportAccessError
@@ -381,57 +386,102 @@ class UserRight(ModelSQL, ModelView):
     @classmethod
     def sync_users(cls, users):
         """Make the users' memberships of the program right groups match
-        their rights"""
+        their rights: two set-based statements, whatever the number of
+        users and programs"""
         pool = Pool()
-        Program = pool.get('hopu.program')
         User = pool.get('res.user')
         UserGroup = pool.get('res.user-res.group')
 
         user_ids = sorted({getattr(u, 'id', u) for u in users if u})
         if not user_ids:
             return
-        program_groups = Program.right_groups()
-        right_groups = {g for groups in program_groups.values()
-            for g in groups.values() if g}
-        table = cls.__table__()
         user_group = UserGroup.__table__()
         cursor = Transaction().connection.cursor()
-        wanted = set()
-        have = set()
-        for sub_ids in _chunks(user_ids):
-            cursor.execute(*table.select(
-                    table.user, table.program,
-                    *[getattr(table, f'perm_{r}') for r in RIGHTS],
-                    where=table.user.in_(sub_ids)))
-            for user_id, program_id, *perms in cursor:
-                groups = program_groups.get(program_id, {})
-                for right, perm in zip(RIGHTS, perms):
-                    if perm and groups.get(right):
-                        wanted.add((user_id, groups[right]))
-            cursor.execute(*user_group.select(
-                    user_group.id, user_group.user, user_group.group,
-                    where=user_group.user.in_(sub_ids)))
-            for id_, user_id, group_id in cursor:
-                if group_id in right_groups:
-                    have.add((user_id, group_id, id_))
-        to_delete = [id_ for u, g, id_ in have if (u, g) not in wanted]
-        to_create = sorted(wanted - {(u, g) for u, g, _ in have})
-        for sub_ids in _chunks(to_delete):
-            cursor.execute(*user_group.delete(
-                    where=user_group.id.in_(sub_ids)))
         create_uid = Transaction().user
         now = datetime.datetime.now()
-        for sub in _chunks(to_create, 1000):
+        changed = False
+        for sub_ids in chunks(user_ids):
+            # memberships of right groups without the right
+            member = UserGroup.__table__()
+            right = cls.__table__()
+            groups = cls.right_groups_query()
+            granted = Case(*(
+                    (groups.right == name, Column(right, f'perm_{name}'))
+                    for name in RIGHTS))
+            cursor.execute(*user_group.delete(
+                    where=user_group.id.in_(member
+                        .join(groups, condition=member.group == groups.group)
+                        .join(right, 'LEFT', condition=(
+                                (right.user == member.user)
+                                & (right.program == groups.program)))
+                        .select(member.id,
+                            where=member.user.in_(sub_ids)
+                            & (Coalesce(granted, False) != Literal(True))))))
+            changed |= bool(cursor.rowcount)
+            # rights without the membership
+            wanted = cls.wanted_memberships(sub_ids)
+            member = UserGroup.__table__()
             cursor.execute(*user_group.insert(
                     [user_group.user, user_group.group,
                         user_group.create_uid, user_group.create_date],
-                    [[u, g, create_uid, now] for u, g in sub]))
-        if to_delete or to_create:
+                    wanted.select(
+                        wanted.user, wanted.group,
+                        Literal(create_uid), Literal(now),
+                        where=~Exists(member.select(member.id,
+                                where=(member.user == wanted.user)
+                                & (member.group == wanted.group))))))
+            changed |= bool(cursor.rowcount)
+        if changed:
             User._get_groups_cache.clear()
 
+    @classmethod
+    def wanted_memberships(cls, user_ids):
+        "The (user, group) the rights of the users ask for, as a query"
+        pool = Pool()
+        Program = pool.get('hopu.program')
+        right = cls.__table__()
+        program = Program.__table__()
+        queries = []
+        for name in RIGHTS:
+            group = Column(program, f'group_{name}')
+            queries.append(right
+                .join(program, condition=right.program == program.id)
+                .select(
+                    right.user.as_('user'), group.as_('group'),
+                    where=right.user.in_(user_ids)
+                    & (Column(right, f'perm_{name}') == Literal(True))
+                    & (group != Null)))
+        return Union(*queries, all_=True)
 
-def _chunks(values, size=None):
-    size = size or 500
+    @classmethod
+    def right_groups_query(cls):
+        "The groups of the programs' rights: (program, right, group)"
+        pool = Pool()
+        Program = pool.get('hopu.program')
+        program = Program.__table__()
+        return Union(*(
+                program.select(
+                    program.id.as_('program'), Literal(name).as_('right'),
+                    Column(program, f'group_{name}').as_('group'),
+                    where=Column(program, f'group_{name}') != Null)
+                for name in RIGHTS), all_=True)
+
+
+class UserGroup(metaclass=PoolMeta):
+    __name__ = 'res.user-res.group'
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        # is the user in the group: the compile of the rights asks it for
+        # every right of every user
+        cls._sql_indexes.add(Index(
+                t, (t.user, Index.Equality()), (t.group, Index.Equality())))
+
+
+def chunks(values, size=500):
+    "The values in lists of size at most, for IN clauses"
     values = list(values)
     for i in range(0, len(values), size):
         yield values[i:i + size]
