@@ -25,7 +25,7 @@ from trytond.report import Report
 from trytond.transaction import Transaction
 from trytond.wizard import Button, StateReport, StateView, Wizard
 
-from .program import RIGHTS, chunks
+from .program import RIGHTS, RightsMixin, chunks
 
 logger = logging.getLogger(__name__)
 
@@ -38,9 +38,10 @@ MARKS = {
 ODS_MIME = 'application/vnd.oasis.opendocument.spreadsheet'
 
 
-class RightOverview(ModelSQL, ModelView):
+class RightOverview(RightsMixin, ModelSQL, ModelView):
     "User Rights Overview"
     __name__ = 'hopu.user.right.overview'
+    _rights_readonly = True
 
     user = fields.Many2One('res.user', "User", readonly=True)
     login = fields.Char("Login", readonly=True)
@@ -48,13 +49,6 @@ class RightOverview(ModelSQL, ModelView):
         'company.company', "Company or Department", readonly=True)
     program = fields.Many2One('hopu.program', "Program", readonly=True)
     program_code = fields.Char("Program Code", readonly=True)
-    perm_read = fields.Boolean("Read", readonly=True)
-    perm_create = fields.Boolean("Create", readonly=True)
-    perm_write = fields.Boolean("Write", readonly=True)
-    perm_delete = fields.Boolean("Delete", readonly=True)
-    perm_print = fields.Boolean("Print", readonly=True)
-    perm_export = fields.Boolean("Export", readonly=True)
-    perm_approve = fields.Boolean("Approve", readonly=True)
 
     @classmethod
     def __setup__(cls):

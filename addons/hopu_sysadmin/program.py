@@ -256,36 +256,45 @@ if not getattr(ModelStorage.export_data, 'hopu', False):
     ModelStorage.export_data = _hopu_export_data
 
 
-class _ProgramRelationMixin:
-    "Recompile the program when its buttons, reports or wizards change"
+class _ChangeMixin:
+    """Call cls._changed with the values of the field cls._changed_field of
+    the records created, written (before and after) or deleted"""
     __slots__ = ()
+    _changed_field = None
+
+    @classmethod
+    def _targets(cls, records):
+        return {getattr(r, cls._changed_field) for r in records}
 
     @classmethod
     def create(cls, vlist):
         records = super().create(vlist)
-        cls._recompile(records)
+        cls._changed(cls._targets(records))
         return records
 
     @classmethod
     def write(cls, *args):
         records = sum(args[0:None:2], [])
-        programs = {r.program for r in records}
+        targets = cls._targets(records)
         super().write(*args)
-        programs |= {r.program for r in records}
-        cls._recompile_programs(programs)
+        cls._changed(targets | cls._targets(records))
 
     @classmethod
     def delete(cls, records):
-        programs = {r.program for r in records}
+        targets = cls._targets(records)
         super().delete(records)
-        cls._recompile_programs(programs)
+        cls._changed(targets)
+
+
+class _ProgramRelationMixin(_ChangeMixin):
+    "Recompile the program when its buttons, reports or wizards change"
+    __slots__ = ()
+    _changed_field = 'program'
+    program = fields.Many2One(
+        'hopu.program', "Program", required=True, ondelete='CASCADE')
 
     @classmethod
-    def _recompile(cls, records):
-        cls._recompile_programs({r.program for r in records})
-
-    @classmethod
-    def _recompile_programs(cls, programs):
+    def _changed(cls, programs):
         pool = Pool()
         Program = pool.get('hopu.program')
         programs = Program.browse([p.id for p in programs if p])
@@ -296,8 +305,6 @@ class _ProgramRelationMixin:
 class ProgramButton(_ProgramRelationMixin, ModelSQL):
     "Application Program - Approve Button"
     __name__ = 'hopu.program-ir.model.button'
-    program = fields.Many2One(
-        'hopu.program', "Program", required=True, ondelete='CASCADE')
     button = fields.Many2One(
         'ir.model.button', "Button", required=True, ondelete='CASCADE')
 
@@ -305,8 +312,6 @@ class ProgramButton(_ProgramRelationMixin, ModelSQL):
 class ProgramReport(_ProgramRelationMixin, ModelSQL):
     "Application Program - Report"
     __name__ = 'hopu.program-ir.action.report'
-    program = fields.Many2One(
-        'hopu.program', "Program", required=True, ondelete='CASCADE')
     report = fields.Many2One(
         'ir.action.report', "Report", required=True, ondelete='CASCADE')
 
@@ -314,21 +319,15 @@ class ProgramReport(_ProgramRelationMixin, ModelSQL):
 class ProgramWizard(_ProgramRelationMixin, ModelSQL):
     "Application Program - Wizard"
     __name__ = 'hopu.program-ir.action.wizard'
-    program = fields.Many2One(
-        'hopu.program', "Program", required=True, ondelete='CASCADE')
     wizard = fields.Many2One(
         'ir.action.wizard', "Wizard", required=True, ondelete='CASCADE')
 
 
-class UserRight(ModelSQL, ModelView):
-    "User Right"
-    __name__ = 'hopu.user.right'
-    _history = True
-
-    user = fields.Many2One(
-        'res.user', "User", required=True, ondelete='CASCADE')
-    program = fields.Many2One(
-        'hopu.program', "Program", required=True, ondelete='CASCADE')
+class RightsMixin:
+    """The seven rights of a user on a program, as booleans
+    (read-only when _rights_readonly)"""
+    __slots__ = ()
+    _rights_readonly = False
     perm_read = fields.Boolean("Read")
     perm_create = fields.Boolean("Create")
     perm_write = fields.Boolean("Write")
@@ -336,6 +335,25 @@ class UserRight(ModelSQL, ModelView):
     perm_print = fields.Boolean("Print")
     perm_export = fields.Boolean("Export")
     perm_approve = fields.Boolean("Approve")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        if cls._rights_readonly:
+            for right in RIGHTS:
+                getattr(cls, f'perm_{right}').readonly = True
+
+
+class UserRight(_ChangeMixin, RightsMixin, ModelSQL, ModelView):
+    "User Right"
+    __name__ = 'hopu.user.right'
+    _history = True
+    _changed_field = 'user'
+
+    user = fields.Many2One(
+        'res.user', "User", required=True, ondelete='CASCADE')
+    program = fields.Many2One(
+        'hopu.program', "Program", required=True, ondelete='CASCADE')
     user_company = fields.Function(fields.Many2One(
             'company.company', "Company or Department"),
         'get_user_company', searcher='search_user_company')
@@ -358,22 +376,7 @@ class UserRight(ModelSQL, ModelView):
         return [r for r in RIGHTS if getattr(self, self._field(r))]
 
     @classmethod
-    def create(cls, vlist):
-        rights = super().create(vlist)
-        cls.sync_users({r.user for r in rights})
-        return rights
-
-    @classmethod
-    def write(cls, *args):
-        users = {r.user for r in sum(args[0:None:2], [])}
-        super().write(*args)
-        users |= {r.user for r in sum(args[0:None:2], [])}
-        cls.sync_users(users)
-
-    @classmethod
-    def delete(cls, rights):
-        users = {r.user for r in rights}
-        super().delete(rights)
+    def _changed(cls, users):
         cls.sync_users(users)
 
     def get_user_company(self, name):

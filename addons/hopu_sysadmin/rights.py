@@ -15,7 +15,13 @@ from trytond.transaction import Transaction
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 from .exceptions import RightCopyError
-from .program import RIGHTS, chunks
+from .program import RIGHTS, RightsMixin, chunks
+from .user import active_user
+
+MODES = [
+    ('replace', "Replace"),
+    ('merge', "Merge"),
+    ]
 
 
 class RightCopyLog(ModelSQL, ModelView):
@@ -28,10 +34,7 @@ class RightCopyLog(ModelSQL, ModelView):
         'res.user', "From User", readonly=True, ondelete='SET NULL')
     source_login = fields.Char("From Login", readonly=True)
     targets = fields.Text("To Users", readonly=True)
-    mode = fields.Selection([
-            ('replace', "Replace"),
-            ('merge', "Merge"),
-            ], "Mode", readonly=True)
+    mode = fields.Selection(MODES, "Mode", readonly=True)
     programs = fields.Integer("Programs", readonly=True)
     copied_by = fields.Many2One(
         'res.user', "Copied By", readonly=True, ondelete='SET NULL')
@@ -52,10 +55,7 @@ class RightCopyStart(ModelView):
     targets = fields.Many2Many(
         'res.user', None, None, "To Users", required=True,
         domain=[('id', '!=', 0)])
-    mode = fields.Selection([
-            ('replace', "Replace"),
-            ('merge', "Merge"),
-            ], "Mode", required=True,
+    mode = fields.Selection(MODES, "Mode", required=True,
         help="Replace: the target users get exactly the rights of the source "
         "user.\nMerge: the rights of the source user are added to theirs.")
 
@@ -76,11 +76,7 @@ class RightCopy(Wizard):
     copy_ = StateTransition()
 
     def default_start(self, fields):
-        context = Transaction().context
-        if context.get('active_model') == 'res.user' and context.get(
-                'active_id'):
-            return {'source': context['active_id']}
-        return {}
+        return {'source': active_user()}
 
     def transition_copy_(self):
         pool = Pool()
@@ -114,7 +110,7 @@ class UserRight(metaclass=PoolMeta):
         if not target_ids:
             raise RightCopyError(
                 gettext('hopu_sysadmin.msg_right_copy_no_target'))
-        if mode not in {'replace', 'merge'}:
+        if mode not in dict(MODES):
             raise RightCopyError(gettext('hopu_sysadmin.msg_right_copy_mode'))
         uid = transaction.user
         now = datetime.datetime.now()
@@ -175,7 +171,7 @@ class UserRight(metaclass=PoolMeta):
         cls.sync_users(target_ids)
 
         cursor.execute(*source_table.select(
-                Count(Literal('*')), where=source_table.user == source.id))
+                Count(source_table.id), where=source_table.user == source.id))
         programs, = cursor.fetchone()
         logins = {u.id: u.login for u in User.browse(target_ids)}
         log, = Log.create([{
@@ -213,22 +209,16 @@ class UserRight(metaclass=PoolMeta):
                     where=where)))
 
 
-class UserRightHistory(ModelSQL, ModelView):
+class UserRightHistory(RightsMixin, ModelSQL, ModelView):
     "User Rights History"
     __name__ = 'hopu.user.right.history'
+    _rights_readonly = True
 
     date = fields.Timestamp("Date", readonly=True)
     changed_by = fields.Many2One('res.user', "Changed By", readonly=True)
     right = fields.Integer("Right Line", readonly=True)
     user = fields.Many2One('res.user', "User", readonly=True)
     program = fields.Many2One('hopu.program', "Program", readonly=True)
-    perm_read = fields.Boolean("Read", readonly=True)
-    perm_create = fields.Boolean("Create", readonly=True)
-    perm_write = fields.Boolean("Write", readonly=True)
-    perm_delete = fields.Boolean("Delete", readonly=True)
-    perm_print = fields.Boolean("Print", readonly=True)
-    perm_export = fields.Boolean("Export", readonly=True)
-    perm_approve = fields.Boolean("Approve", readonly=True)
 
     @classmethod
     def __setup__(cls):

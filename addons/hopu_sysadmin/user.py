@@ -151,13 +151,7 @@ class User(metaclass=PoolMeta):
             except PasswordError as exception:
                 raise LoginException(
                     'new_password', exception.message, type='password')
-            with without_check_access():
-                cls.write([user], {
-                        'password_hash': cls.hash_password(new_password),
-                        'password_reset': None,
-                        'password_reset_expire': None,
-                        'hopu_password_change': False,
-                        })
+            cls.store_password(user, new_password)
         return user_id
 
     @classmethod
@@ -191,12 +185,18 @@ class User(metaclass=PoolMeta):
             raise PasswordChangeError(gettext(
                     'hopu_sysadmin.msg_password_same'))
         cls.validate_password(new_password, [user])
+        cls.store_password(user, new_password)
+
+    @classmethod
+    def store_password(cls, user, password, must_change=False):
+        """Store the hash of the password (already validated) and end any
+        reset; must_change: the user changes it at next login"""
         with without_check_access():
             cls.write([user], {
-                    'password_hash': cls.hash_password(new_password),
+                    'password_hash': cls.hash_password(password),
                     'password_reset': None,
                     'password_reset_expire': None,
-                    'hopu_password_change': False,
+                    'hopu_password_change': must_change,
                     })
 
 
@@ -380,6 +380,20 @@ def _as_text(value, type_):
     return str(value)
 
 
+def check_confirm(start):
+    "The new password and its confirmation of a wizard must match"
+    if start.password != start.confirm:
+        raise PasswordChangeError(gettext(
+                'hopu_sysadmin.msg_password_confirm'))
+
+
+def active_user():
+    "The user the wizard was started on, from the user form or list"
+    context = Transaction().context
+    if context.get('active_model') == 'res.user':
+        return context.get('active_id')
+
+
 class PasswordSetStart(ModelView):
     "Set Password"
     __name__ = 'hopu.user.password.set.start'
@@ -404,28 +418,17 @@ class PasswordSet(Wizard):
     set_ = StateTransition()
 
     def default_start(self, fields):
-        context = Transaction().context
-        if context.get('active_model') == 'res.user' and context.get(
-                'active_id'):
-            return {'user': context['active_id']}
-        return {}
+        return {'user': active_user()}
 
     def transition_set_(self):
         pool = Pool()
         User = pool.get('res.user')
-        if self.start.password != self.start.confirm:
-            raise PasswordChangeError(gettext(
-                    'hopu_sysadmin.msg_password_confirm'))
+        check_confirm(self.start)
         user = User(self.start.user.id)
         User.validate_password(self.start.password, [user])
-        with without_check_access():
-            User.write([user], {
-                    'password_hash': User.hash_password(self.start.password),
-                    'password_reset': None,
-                    'password_reset_expire': None,
-                    'hopu_password_change': (
-                        user.id != Transaction().user),
-                    })
+        User.store_password(
+            user, self.start.password,
+            must_change=user.id != Transaction().user)
         return 'end'
 
 
@@ -452,9 +455,7 @@ class PasswordChange(Wizard):
     def transition_change(self):
         pool = Pool()
         User = pool.get('res.user')
-        if self.start.password != self.start.confirm:
-            raise PasswordChangeError(gettext(
-                    'hopu_sysadmin.msg_password_confirm'))
+        check_confirm(self.start)
         User.change_own_password(
             self.start.old_password, self.start.password)
         return 'end'
