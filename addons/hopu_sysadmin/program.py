@@ -387,10 +387,11 @@ class UserRight(_ChangeMixin, RightsMixin, ModelSQL, ModelView):
         return [('user.company',) + tuple(clause[1:])]
 
     @classmethod
-    def sync_users(cls, users):
+    def sync_users(cls, users, add_only=False):
         """Make the users' memberships of the program right groups match
         their rights: two set-based statements, whatever the number of
-        users and programs"""
+        users and programs; add_only: no right was taken away (a merge),
+        only the missing memberships are added"""
         pool = Pool()
         User = pool.get('res.user')
         UserGroup = pool.get('res.user-res.group')
@@ -404,23 +405,8 @@ class UserRight(_ChangeMixin, RightsMixin, ModelSQL, ModelView):
         now = datetime.datetime.now()
         changed = False
         for sub_ids in chunks(user_ids):
-            # memberships of right groups without the right
-            member = UserGroup.__table__()
-            right = cls.__table__()
-            groups = cls.right_groups_query()
-            granted = Case(*(
-                    (groups.right == name, Column(right, f'perm_{name}'))
-                    for name in RIGHTS))
-            cursor.execute(*user_group.delete(
-                    where=user_group.id.in_(member
-                        .join(groups, condition=member.group == groups.group)
-                        .join(right, 'LEFT', condition=(
-                                (right.user == member.user)
-                                & (right.program == groups.program)))
-                        .select(member.id,
-                            where=member.user.in_(sub_ids)
-                            & (Coalesce(granted, False) != Literal(True))))))
-            changed |= bool(cursor.rowcount)
+            if not add_only:
+                changed |= cls._delete_surplus_memberships(sub_ids)
             # rights without the membership
             wanted = cls.wanted_memberships(sub_ids)
             member = UserGroup.__table__()
@@ -436,6 +422,31 @@ class UserRight(_ChangeMixin, RightsMixin, ModelSQL, ModelView):
             changed |= bool(cursor.rowcount)
         if changed:
             User._get_groups_cache.clear()
+
+    @classmethod
+    def _delete_surplus_memberships(cls, user_ids):
+        """Delete the memberships of the users of right groups whose right
+        they no longer have; return whether any was"""
+        pool = Pool()
+        UserGroup = pool.get('res.user-res.group')
+        cursor = Transaction().connection.cursor()
+        user_group = UserGroup.__table__()
+        member = UserGroup.__table__()
+        right = cls.__table__()
+        groups = cls.right_groups_query()
+        granted = Case(*(
+                (groups.right == name, Column(right, f'perm_{name}'))
+                for name in RIGHTS))
+        cursor.execute(*user_group.delete(
+                where=user_group.id.in_(member
+                    .join(groups, condition=member.group == groups.group)
+                    .join(right, 'LEFT', condition=(
+                            (right.user == member.user)
+                            & (right.program == groups.program)))
+                    .select(member.id,
+                        where=member.user.in_(user_ids)
+                        & (Coalesce(granted, False) != Literal(True))))))
+        return bool(cursor.rowcount)
 
     @classmethod
     def wanted_memberships(cls, user_ids):

@@ -6,7 +6,7 @@ import datetime
 from sql import Column, Literal, Null
 from sql.aggregate import Count
 from sql.conditionals import Coalesce
-from sql.operators import Exists
+from sql.operators import Exists, Or
 
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, fields
@@ -94,11 +94,11 @@ class UserRight(metaclass=PoolMeta):
         """Copy the rights of source to the targets ('replace' or 'merge')
         and log it; return the log.
 
-        Set-based SQL, a few statements per 500 targets: the lines that
-        change are updated one right at a time, the missing ones inserted
-        from the source's, and (replace) the surplus ones deleted; the
-        history rows are written alike so that the audit trail stays
-        complete."""
+        Set-based SQL, a few statements per 500 targets: the lines whose
+        rights change are updated in one statement from the source's lines,
+        the missing ones inserted from them, and (replace) the surplus ones
+        deleted; the history rows are written alike so that the audit trail
+        stays complete."""
         pool = Pool()
         Log = pool.get('hopu.user.right.copy.log')
         User = pool.get('res.user')
@@ -117,35 +117,40 @@ class UserRight(metaclass=PoolMeta):
         table = cls.__table__()
         source_table = cls.__table__()
 
-        def source_programs(where=None):
-            condition = source_table.user == source.id
-            if where is not None:
-                condition &= where
-            return source_table.select(
-                source_table.program, where=condition)
-
         for sub in chunks(target_ids):
             in_targets = table.user.in_(sub)
             if mode == 'replace':
-                surplus = in_targets & ~table.program.in_(source_programs())
+                surplus = in_targets & ~table.program.in_(source_table.select(
+                        source_table.program,
+                        where=source_table.user == source.id))
                 cls._insert_history_where(
                     table, surplus, deleted=True, date=now)
                 cursor.execute(*table.delete(where=surplus))
+            # one UPDATE of the lines of the programs the source has whose
+            # rights differ, each right from the source's line
+            source_line = cls.__table__()
+            same_program = ((source_line.user == source.id)
+                & (source_line.program == table.program))
+            columns, values, differs = [], [], []
             for name in RIGHTS:
                 column = Column(table, f'perm_{name}')
-                has = Coalesce(column, False) == Literal(True)
+                has = Coalesce(column, False)
                 source_has = Coalesce(
-                    Column(source_table, f'perm_{name}'), False
-                    ) == Literal(True)
-                updates = [(True, source_has, ~has)]
-                if mode == 'replace':
-                    updates.append((False, ~source_has, has))
-                for value, in_source, differs in updates:
-                    cursor.execute(*table.update(
-                            [column, table.write_uid, table.write_date],
-                            [value, uid, now],
-                            where=in_targets & differs
-                            & table.program.in_(source_programs(in_source))))
+                    Column(source_line, f'perm_{name}'), False)
+                value = source_line.select(source_has, where=same_program)
+                if mode == 'merge':
+                    value = has | value
+                    differs.append(source_has & ~has)
+                else:
+                    differs.append(source_has != has)
+                columns.append(column)
+                values.append(value)
+            cursor.execute(*table.update(
+                    columns + [table.write_uid, table.write_date],
+                    values + [uid, now],
+                    where=in_targets & Exists(source_line.select(
+                            source_line.id,
+                            where=same_program & Or(differs)))))
             target = User.__table__()
             existing = cls.__table__()
             cursor.execute(*table.insert(
@@ -168,7 +173,7 @@ class UserRight(metaclass=PoolMeta):
                 table, in_targets & ((table.write_date == now)
                     | ((table.create_date == now)
                         & (table.write_date == Null))))
-        cls.sync_users(target_ids)
+        cls.sync_users(target_ids, add_only=mode == 'merge')
 
         cursor.execute(*source_table.select(
                 Count(source_table.id), where=source_table.user == source.id))
