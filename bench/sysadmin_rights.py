@@ -83,12 +83,19 @@ def timed(label, func, goal=None, repeat=1, prepare=None):
 
 
 def run(pool, args):
+    from trytond import backend
     from trytond.transaction import Transaction
 
     Program = pool.get('hopu.program')
     User = pool.get('res.user')
     UserRight = pool.get('hopu.user.right')
     ModelData = pool.get('ir.model.data')
+
+    def analyze():
+        # PostgreSQL plans from statistics, which autovacuum keeps in a
+        # database in use but can not gather inside this one transaction
+        if backend.name == 'postgresql':
+            Transaction().connection.cursor().execute('ANALYZE')
 
     programs = timed(
         f"create and compile {args.programs} programs",
@@ -115,9 +122,11 @@ def run(pool, args):
             cursor.execute(*table.insert(columns, rows[i:i + 1000]))
     timed(f"store {args.users} × {args.programs} rights (SQL)",
         create_rights)
+    analyze()
     timed(f"compile the rights of {args.users} users × {args.programs} "
         "programs into group memberships",
         lambda: UserRight.sync_users([u.id for u in users]))
+    analyze()
 
     targets = users[1:1 + args.targets]
     # each run from another source: every run changes most target rights

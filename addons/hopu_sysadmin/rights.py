@@ -129,28 +129,26 @@ class UserRight(metaclass=PoolMeta):
             # one UPDATE of the lines of the programs the source has whose
             # rights differ, each right from the source's line
             source_line = cls.__table__()
-            same_program = ((source_line.user == source.id)
-                & (source_line.program == table.program))
             columns, values, differs = [], [], []
             for name in RIGHTS:
                 column = Column(table, f'perm_{name}')
                 has = Coalesce(column, False)
                 source_has = Coalesce(
                     Column(source_line, f'perm_{name}'), False)
-                value = source_line.select(source_has, where=same_program)
                 if mode == 'merge':
-                    value = has | value
+                    values.append(has | source_has)
                     differs.append(source_has & ~has)
                 else:
+                    values.append(source_has)
                     differs.append(source_has != has)
                 columns.append(column)
-                values.append(value)
             cursor.execute(*table.update(
                     columns + [table.write_uid, table.write_date],
                     values + [uid, now],
-                    where=in_targets & Exists(source_line.select(
-                            source_line.id,
-                            where=same_program & Or(differs)))))
+                    from_=[source_line],
+                    where=in_targets & (source_line.user == source.id)
+                    & (source_line.program == table.program)
+                    & Or(differs)))
             target = User.__table__()
             existing = cls.__table__()
             cursor.execute(*table.insert(
