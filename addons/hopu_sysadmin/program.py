@@ -12,11 +12,16 @@ rules only, never model access, so the rights decide alone which operations
 a user may do."""
 import datetime
 
+from sql import Column, Literal, Null, Union
+from sql.conditionals import Case, Coalesce
+from sql.operators import Exists
+
 from trytond.cache import Cache
 from trytond.i18n import gettext
-from trytond.model import DeactivableMixin, ModelSQL, ModelView, Unique, fields
+from trytond.model import (
+    DeactivableMixin, Index, ModelSQL, ModelView, Unique, fields)
 from trytond.model.modelstorage import ModelStorage
-from trytond.pool import Pool
+from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
 
 from .exceptions import ExportAccessError
@@ -251,36 +256,45 @@ if not getattr(ModelStorage.export_data, 'hopu', False):
     ModelStorage.export_data = _hopu_export_data
 
 
-class _ProgramRelationMixin:
-    "Recompile the program when its buttons, reports or wizards change"
+class _ChangeMixin:
+    """Call cls._changed with the values of the field cls._changed_field of
+    the records created, written (before and after) or deleted"""
     __slots__ = ()
+    _changed_field = None
+
+    @classmethod
+    def _targets(cls, records):
+        return {getattr(r, cls._changed_field) for r in records}
 
     @classmethod
     def create(cls, vlist):
         records = super().create(vlist)
-        cls._recompile(records)
+        cls._changed(cls._targets(records))
         return records
 
     @classmethod
     def write(cls, *args):
         records = sum(args[0:None:2], [])
-        programs = {r.program for r in records}
+        targets = cls._targets(records)
         super().write(*args)
-        programs |= {r.program for r in records}
-        cls._recompile_programs(programs)
+        cls._changed(targets | cls._targets(records))
 
     @classmethod
     def delete(cls, records):
-        programs = {r.program for r in records}
+        targets = cls._targets(records)
         super().delete(records)
-        cls._recompile_programs(programs)
+        cls._changed(targets)
+
+
+class _ProgramRelationMixin(_ChangeMixin):
+    "Recompile the program when its buttons, reports or wizards change"
+    __slots__ = ()
+    _changed_field = 'program'
+    program = fields.Many2One(
+        'hopu.program', "Program", required=True, ondelete='CASCADE')
 
     @classmethod
-    def _recompile(cls, records):
-        cls._recompile_programs({r.program for r in records})
-
-    @classmethod
-    def _recompile_programs(cls, programs):
+    def _changed(cls, programs):
         pool = Pool()
         Program = pool.get('hopu.program')
         programs = Program.browse([p.id for p in programs if p])
@@ -291,8 +305,6 @@ class _ProgramRelationMixin:
 class ProgramButton(_ProgramRelationMixin, ModelSQL):
     "Application Program - Approve Button"
     __name__ = 'hopu.program-ir.model.button'
-    program = fields.Many2One(
-        'hopu.program', "Program", required=True, ondelete='CASCADE')
     button = fields.Many2One(
         'ir.model.button', "Button", required=True, ondelete='CASCADE')
 
@@ -300,8 +312,6 @@ class ProgramButton(_ProgramRelationMixin, ModelSQL):
 class ProgramReport(_ProgramRelationMixin, ModelSQL):
     "Application Program - Report"
     __name__ = 'hopu.program-ir.action.report'
-    program = fields.Many2One(
-        'hopu.program', "Program", required=True, ondelete='CASCADE')
     report = fields.Many2One(
         'ir.action.report', "Report", required=True, ondelete='CASCADE')
 
@@ -309,21 +319,15 @@ class ProgramReport(_ProgramRelationMixin, ModelSQL):
 class ProgramWizard(_ProgramRelationMixin, ModelSQL):
     "Application Program - Wizard"
     __name__ = 'hopu.program-ir.action.wizard'
-    program = fields.Many2One(
-        'hopu.program', "Program", required=True, ondelete='CASCADE')
     wizard = fields.Many2One(
         'ir.action.wizard', "Wizard", required=True, ondelete='CASCADE')
 
 
-class UserRight(ModelSQL, ModelView):
-    "User Right"
-    __name__ = 'hopu.user.right'
-    _history = True
-
-    user = fields.Many2One(
-        'res.user', "User", required=True, ondelete='CASCADE')
-    program = fields.Many2One(
-        'hopu.program', "Program", required=True, ondelete='CASCADE')
+class RightsMixin:
+    """The seven rights of a user on a program, as booleans
+    (read-only when _rights_readonly)"""
+    __slots__ = ()
+    _rights_readonly = False
     perm_read = fields.Boolean("Read")
     perm_create = fields.Boolean("Create")
     perm_write = fields.Boolean("Write")
@@ -331,6 +335,25 @@ class UserRight(ModelSQL, ModelView):
     perm_print = fields.Boolean("Print")
     perm_export = fields.Boolean("Export")
     perm_approve = fields.Boolean("Approve")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        if cls._rights_readonly:
+            for right in RIGHTS:
+                getattr(cls, f'perm_{right}').readonly = True
+
+
+class UserRight(_ChangeMixin, RightsMixin, ModelSQL, ModelView):
+    "User Right"
+    __name__ = 'hopu.user.right'
+    _history = True
+    _changed_field = 'user'
+
+    user = fields.Many2One(
+        'res.user', "User", required=True, ondelete='CASCADE')
+    program = fields.Many2One(
+        'hopu.program', "Program", required=True, ondelete='CASCADE')
     user_company = fields.Function(fields.Many2One(
             'company.company', "Company or Department"),
         'get_user_company', searcher='search_user_company')
@@ -353,22 +376,7 @@ class UserRight(ModelSQL, ModelView):
         return [r for r in RIGHTS if getattr(self, self._field(r))]
 
     @classmethod
-    def create(cls, vlist):
-        rights = super().create(vlist)
-        cls.sync_users({r.user for r in rights})
-        return rights
-
-    @classmethod
-    def write(cls, *args):
-        users = {r.user for r in sum(args[0:None:2], [])}
-        super().write(*args)
-        users |= {r.user for r in sum(args[0:None:2], [])}
-        cls.sync_users(users)
-
-    @classmethod
-    def delete(cls, rights):
-        users = {r.user for r in rights}
-        super().delete(rights)
+    def _changed(cls, users):
         cls.sync_users(users)
 
     def get_user_company(self, name):
@@ -379,59 +387,115 @@ class UserRight(ModelSQL, ModelView):
         return [('user.company',) + tuple(clause[1:])]
 
     @classmethod
-    def sync_users(cls, users):
+    def sync_users(cls, users, add_only=False):
         """Make the users' memberships of the program right groups match
-        their rights"""
+        their rights: two set-based statements, whatever the number of
+        users and programs; add_only: no right was taken away (a merge),
+        only the missing memberships are added"""
         pool = Pool()
-        Program = pool.get('hopu.program')
         User = pool.get('res.user')
         UserGroup = pool.get('res.user-res.group')
 
         user_ids = sorted({getattr(u, 'id', u) for u in users if u})
         if not user_ids:
             return
-        program_groups = Program.right_groups()
-        right_groups = {g for groups in program_groups.values()
-            for g in groups.values() if g}
-        table = cls.__table__()
         user_group = UserGroup.__table__()
         cursor = Transaction().connection.cursor()
-        wanted = set()
-        have = set()
-        for sub_ids in _chunks(user_ids):
-            cursor.execute(*table.select(
-                    table.user, table.program,
-                    *[getattr(table, f'perm_{r}') for r in RIGHTS],
-                    where=table.user.in_(sub_ids)))
-            for user_id, program_id, *perms in cursor:
-                groups = program_groups.get(program_id, {})
-                for right, perm in zip(RIGHTS, perms):
-                    if perm and groups.get(right):
-                        wanted.add((user_id, groups[right]))
-            cursor.execute(*user_group.select(
-                    user_group.id, user_group.user, user_group.group,
-                    where=user_group.user.in_(sub_ids)))
-            for id_, user_id, group_id in cursor:
-                if group_id in right_groups:
-                    have.add((user_id, group_id, id_))
-        to_delete = [id_ for u, g, id_ in have if (u, g) not in wanted]
-        to_create = sorted(wanted - {(u, g) for u, g, _ in have})
-        for sub_ids in _chunks(to_delete):
-            cursor.execute(*user_group.delete(
-                    where=user_group.id.in_(sub_ids)))
         create_uid = Transaction().user
         now = datetime.datetime.now()
-        for sub in _chunks(to_create, 1000):
+        changed = False
+        for sub_ids in chunks(user_ids):
+            if not add_only:
+                changed |= cls._delete_surplus_memberships(sub_ids)
+            # rights without the membership
+            wanted = cls.wanted_memberships(sub_ids)
+            member = UserGroup.__table__()
             cursor.execute(*user_group.insert(
                     [user_group.user, user_group.group,
                         user_group.create_uid, user_group.create_date],
-                    [[u, g, create_uid, now] for u, g in sub]))
-        if to_delete or to_create:
+                    wanted.select(
+                        wanted.user, wanted.group,
+                        Literal(create_uid), Literal(now),
+                        where=~Exists(member.select(member.id,
+                                where=(member.user == wanted.user)
+                                & (member.group == wanted.group))))))
+            changed |= bool(cursor.rowcount)
+        if changed:
             User._get_groups_cache.clear()
 
+    @classmethod
+    def _delete_surplus_memberships(cls, user_ids):
+        """Delete the memberships of the users of right groups whose right
+        they no longer have; return whether any was"""
+        pool = Pool()
+        UserGroup = pool.get('res.user-res.group')
+        cursor = Transaction().connection.cursor()
+        user_group = UserGroup.__table__()
+        member = UserGroup.__table__()
+        right = cls.__table__()
+        groups = cls.right_groups_query()
+        granted = Case(*(
+                (groups.right == name, Column(right, f'perm_{name}'))
+                for name in RIGHTS))
+        cursor.execute(*user_group.delete(
+                where=user_group.id.in_(member
+                    .join(groups, condition=member.group == groups.group)
+                    .join(right, 'LEFT', condition=(
+                            (right.user == member.user)
+                            & (right.program == groups.program)))
+                    .select(member.id,
+                        where=member.user.in_(user_ids)
+                        & (Coalesce(granted, False) != Literal(True))))))
+        return bool(cursor.rowcount)
 
-def _chunks(values, size=None):
-    size = size or 500
+    @classmethod
+    def wanted_memberships(cls, user_ids):
+        "The (user, group) the rights of the users ask for, as a query"
+        pool = Pool()
+        Program = pool.get('hopu.program')
+        right = cls.__table__()
+        program = Program.__table__()
+        queries = []
+        for name in RIGHTS:
+            group = Column(program, f'group_{name}')
+            queries.append(right
+                .join(program, condition=right.program == program.id)
+                .select(
+                    right.user.as_('user'), group.as_('group'),
+                    where=right.user.in_(user_ids)
+                    & (Column(right, f'perm_{name}') == Literal(True))
+                    & (group != Null)))
+        return Union(*queries, all_=True)
+
+    @classmethod
+    def right_groups_query(cls):
+        "The groups of the programs' rights: (program, right, group)"
+        pool = Pool()
+        Program = pool.get('hopu.program')
+        program = Program.__table__()
+        return Union(*(
+                program.select(
+                    program.id.as_('program'), Literal(name).as_('right'),
+                    Column(program, f'group_{name}').as_('group'),
+                    where=Column(program, f'group_{name}') != Null)
+                for name in RIGHTS), all_=True)
+
+
+class UserGroup(metaclass=PoolMeta):
+    __name__ = 'res.user-res.group'
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        # is the user in the group: the compile of the rights asks it for
+        # every right of every user
+        cls._sql_indexes.add(Index(
+                t, (t.user, Index.Equality()), (t.group, Index.Equality())))
+
+
+def chunks(values, size=500):
+    "The values in lists of size at most, for IN clauses"
     values = list(values)
     for i in range(0, len(values), size):
         yield values[i:i + size]

@@ -1,24 +1,27 @@
 # This file is part of Hopu ERP-CRM.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
-"""SYS-6 使用者权限复制 (copy rights) and SYS-8 使用者权限一览表 (overview)."""
+"""SYS-6 使用者权限复制 (copy rights) and the SYS-9 history of the rights."""
 import datetime
-import io
-import zipfile
-from xml.sax.saxutils import escape
 
-from sql import Column
+from sql import Column, Literal, Null
+from sql.aggregate import Count
 from sql.conditionals import Coalesce
+from sql.operators import Exists, Or
 
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.pool import Pool, PoolMeta
-from trytond.report import Report
 from trytond.transaction import Transaction
-from trytond.wizard import (
-    Button, StateReport, StateTransition, StateView, Wizard)
+from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 from .exceptions import RightCopyError
-from .program import RIGHTS
+from .program import RIGHTS, RightsMixin, chunks
+from .user import active_user
+
+MODES = [
+    ('replace', "Replace"),
+    ('merge', "Merge"),
+    ]
 
 
 class RightCopyLog(ModelSQL, ModelView):
@@ -31,10 +34,7 @@ class RightCopyLog(ModelSQL, ModelView):
         'res.user', "From User", readonly=True, ondelete='SET NULL')
     source_login = fields.Char("From Login", readonly=True)
     targets = fields.Text("To Users", readonly=True)
-    mode = fields.Selection([
-            ('replace', "Replace"),
-            ('merge', "Merge"),
-            ], "Mode", readonly=True)
+    mode = fields.Selection(MODES, "Mode", readonly=True)
     programs = fields.Integer("Programs", readonly=True)
     copied_by = fields.Many2One(
         'res.user', "Copied By", readonly=True, ondelete='SET NULL')
@@ -55,10 +55,7 @@ class RightCopyStart(ModelView):
     targets = fields.Many2Many(
         'res.user', None, None, "To Users", required=True,
         domain=[('id', '!=', 0)])
-    mode = fields.Selection([
-            ('replace', "Replace"),
-            ('merge', "Merge"),
-            ], "Mode", required=True,
+    mode = fields.Selection(MODES, "Mode", required=True,
         help="Replace: the target users get exactly the rights of the source "
         "user.\nMerge: the rights of the source user are added to theirs.")
 
@@ -79,11 +76,7 @@ class RightCopy(Wizard):
     copy_ = StateTransition()
 
     def default_start(self, fields):
-        context = Transaction().context
-        if context.get('active_model') == 'res.user' and context.get(
-                'active_id'):
-            return {'source': context['active_id']}
-        return {}
+        return {'source': active_user()}
 
     def transition_copy_(self):
         pool = Pool()
@@ -98,328 +91,137 @@ class UserRight(metaclass=PoolMeta):
 
     @classmethod
     def copy_rights(cls, source, targets, mode):
-        return _copy_rights(cls, source, targets, mode)
+        """Copy the rights of source to the targets ('replace' or 'merge')
+        and log it; return the log.
 
+        Set-based SQL, a few statements per 500 targets: the lines whose
+        rights change are updated in one statement from the source's lines,
+        the missing ones inserted from them, and (replace) the surplus ones
+        deleted; the history rows are written alike so that the audit trail
+        stays complete."""
+        pool = Pool()
+        Log = pool.get('hopu.user.right.copy.log')
+        User = pool.get('res.user')
+        transaction = Transaction()
+        cursor = transaction.connection.cursor()
 
-def _copy_rights(cls, source, targets, mode):
-    """Copy the rights of source to the targets ('replace' or 'merge') and
-    log it; return the log"""
-    pool = Pool()
-    Log = pool.get('hopu.user.right.copy.log')
-    User = pool.get('res.user')
-    transaction = Transaction()
+        target_ids = list(dict.fromkeys(
+                t.id for t in targets if t.id != source.id))
+        if not target_ids:
+            raise RightCopyError(
+                gettext('hopu_sysadmin.msg_right_copy_no_target'))
+        if mode not in dict(MODES):
+            raise RightCopyError(gettext('hopu_sysadmin.msg_right_copy_mode'))
+        uid = transaction.user
+        now = datetime.datetime.now()
+        table = cls.__table__()
+        source_table = cls.__table__()
 
-    targets = [t for t in targets if t.id != source.id]
-    if not targets:
-        raise RightCopyError(gettext('hopu_sysadmin.msg_right_copy_no_target'))
-    if mode not in {'replace', 'merge'}:
-        raise RightCopyError(gettext('hopu_sysadmin.msg_right_copy_mode'))
-    table = cls.__table__()
-    cursor = transaction.connection.cursor()
-    perms = [getattr(table, f'perm_{r}') for r in RIGHTS]
-    cursor.execute(*table.select(
-            table.program, *perms, where=table.user == source.id))
-    source_rights = {row[0]: row[1:] for row in cursor}
-    target_ids = [t.id for t in targets]
-
-    existing, by_user = {}, {}
-    for sub in _chunks(target_ids):
-        cursor.execute(*table.select(
-                table.id, table.user, table.program, *perms,
-                where=table.user.in_(sub)))
-        for id_, user_id, program_id, *values in cursor:
-            existing[(user_id, program_id)] = (id_, values)
-            by_user.setdefault(user_id, {})[program_id] = id_
-
-    to_create, to_update, to_delete = [], {}, []
-    for user_id in target_ids:
-        for program_id, values in source_rights.items():
-            values = [bool(v) for v in values]
-            if (user_id, program_id) in existing:
-                id_, current = existing[(user_id, program_id)]
-                current = [bool(v) for v in current]
+        for sub in chunks(target_ids):
+            in_targets = table.user.in_(sub)
+            if mode == 'replace':
+                surplus = in_targets & ~table.program.in_(source_table.select(
+                        source_table.program,
+                        where=source_table.user == source.id))
+                cls._insert_history_where(
+                    table, surplus, deleted=True, date=now)
+                cursor.execute(*table.delete(where=surplus))
+            # one UPDATE of the lines of the programs the source has whose
+            # rights differ, each right from the source's line
+            source_line = cls.__table__()
+            columns, values, differs = [], [], []
+            for name in RIGHTS:
+                column = Column(table, f'perm_{name}')
+                has = Coalesce(column, False)
+                source_has = Coalesce(
+                    Column(source_line, f'perm_{name}'), False)
                 if mode == 'merge':
-                    values = [a or b for a, b in zip(values, current)]
-                if values != current:
-                    to_update.setdefault(tuple(values), []).append(id_)
-            else:
-                to_create.append((user_id, program_id, values))
-        if mode == 'replace':
-            for program_id, id_ in by_user.get(user_id, {}).items():
-                if program_id not in source_rights:
-                    to_delete.append(id_)
-
-    # Plain SQL: copying to a hundred users must stay fast; the history
-    # rows are written alike so that the audit trail stays complete.
-    for sub in _chunks(to_delete):
-        cls.delete(cls.browse(sub))
-    uid = transaction.user
-    now = datetime.datetime.now()
-    for values, ids in to_update.items():
-        for sub in _chunks(ids):
+                    values.append(has | source_has)
+                    differs.append(source_has & ~has)
+                else:
+                    values.append(source_has)
+                    differs.append(source_has != has)
+                columns.append(column)
             cursor.execute(*table.update(
-                    perms + [table.write_uid, table.write_date],
-                    list(values) + [uid, now],
-                    where=table.id.in_(sub)))
-            if cls._history:
-                cls._insert_history(sub)
-    for sub in _chunks(to_create, 1000):
-        cursor.execute(*table.insert(
-                [table.user, table.program, *perms,
-                    table.create_uid, table.create_date],
-                [[u, p, *v, uid, now] for u, p, v in sub]))
-    if to_create and cls._history:
-        created = {(u, p) for u, p, _ in to_create}
-        ids = []
-        for sub in _chunks(target_ids):
-            cursor.execute(*table.select(
-                    table.id, table.user, table.program,
-                    where=table.user.in_(sub)))
-            ids.extend(i for i, u, p in cursor if (u, p) in created)
-        for sub in _chunks(ids):
-            cls._insert_history(sub)
-    cls.sync_users(target_ids)
+                    columns + [table.write_uid, table.write_date],
+                    values + [uid, now],
+                    from_=[source_line],
+                    where=in_targets & (source_line.user == source.id)
+                    & (source_line.program == table.program)
+                    & Or(differs)))
+            target = User.__table__()
+            existing = cls.__table__()
+            cursor.execute(*table.insert(
+                    [table.user, table.program]
+                    + [Column(table, f'perm_{r}') for r in RIGHTS]
+                    + [table.create_uid, table.create_date],
+                    source_table.join(target,
+                        condition=target.id.in_(sub)).select(
+                        target.id, source_table.program,
+                        *[Coalesce(Column(source_table, f'perm_{r}'), False)
+                            for r in RIGHTS],
+                        Literal(uid), Literal(now),
+                        where=(source_table.user == source.id)
+                        & ~Exists(existing.select(
+                                existing.id,
+                                where=(existing.user == target.id)
+                                & (existing.program
+                                    == source_table.program))))))
+            cls._insert_history_where(
+                table, in_targets & ((table.write_date == now)
+                    | ((table.create_date == now)
+                        & (table.write_date == Null))))
+        cls.sync_users(target_ids, add_only=mode == 'merge')
 
-    log, = Log.create([{
-                'date': now,
-                'source': source.id,
-                'source_login': source.login,
-                'targets': '\n'.join(
-                    t.login for t in User.browse(target_ids)),
-                'mode': mode,
-                'programs': len(source_rights),
-                'copied_by': uid,
-                }])
-    return log
-
-
-def _chunks(values, size=500):
-    values = list(values)
-    for i in range(0, len(values), size):
-        yield values[i:i + size]
-
-
-class RightOverview(ModelSQL, ModelView):
-    "User Rights Overview"
-    __name__ = 'hopu.user.right.overview'
-
-    user = fields.Many2One('res.user', "User", readonly=True)
-    login = fields.Char("Login", readonly=True)
-    company = fields.Many2One(
-        'company.company', "Company or Department", readonly=True)
-    program = fields.Many2One('hopu.program', "Program", readonly=True)
-    program_code = fields.Char("Program Code", readonly=True)
-    perm_read = fields.Boolean("Read", readonly=True)
-    perm_create = fields.Boolean("Create", readonly=True)
-    perm_write = fields.Boolean("Write", readonly=True)
-    perm_delete = fields.Boolean("Delete", readonly=True)
-    perm_print = fields.Boolean("Print", readonly=True)
-    perm_export = fields.Boolean("Export", readonly=True)
-    perm_approve = fields.Boolean("Approve", readonly=True)
+        cursor.execute(*source_table.select(
+                Count(source_table.id), where=source_table.user == source.id))
+        programs, = cursor.fetchone()
+        logins = {u.id: u.login for u in User.browse(target_ids)}
+        log, = Log.create([{
+                    'date': now,
+                    'source': source.id,
+                    'source_login': source.login,
+                    'targets': '\n'.join(logins[i] for i in target_ids),
+                    'mode': mode,
+                    'programs': programs,
+                    'copied_by': uid,
+                    }])
+        return log
 
     @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        cls._order = [
-            ('login', 'ASC'), ('program_code', 'ASC'), ('id', 'ASC')]
-
-    @classmethod
-    def table_query(cls):
-        pool = Pool()
-        UserRight = pool.get('hopu.user.right')
-        User = pool.get('res.user')
-        Program = pool.get('hopu.program')
-        right = UserRight.__table__()
-        user = User.__table__()
-        program = Program.__table__()
-        return (right
-            .join(user, condition=right.user == user.id)
-            .join(program, condition=right.program == program.id)
-            .select(
-                right.id.as_('id'),
-                right.create_uid.as_('create_uid'),
-                right.create_date.as_('create_date'),
-                right.write_uid.as_('write_uid'),
-                right.write_date.as_('write_date'),
-                right.user.as_('user'),
-                user.login.as_('login'),
-                user.company.as_('company'),
-                right.program.as_('program'),
-                program.code.as_('program_code'),
-                *[getattr(right, f'perm_{r}').as_(f'perm_{r}')
-                    for r in RIGHTS],
-                where=(user.active == True)  # noqa: E712
-                & (program.active == True)))  # noqa: E712
+    def _insert_history_where(cls, table, where, deleted=False, date=None):
+        """Write the history rows of the lines of table matching where, as
+        ModelSQL._insert_history does for ids"""
+        if not cls._history:
+            return
+        transaction = Transaction()
+        cursor = transaction.connection.cursor()
+        history = cls.__table_history__()
+        if deleted:
+            cursor.execute(*history.insert(
+                    [history.id, history.write_date, history.write_uid],
+                    table.select(
+                        table.id, Literal(date), Literal(transaction.user),
+                        where=where)))
+            return
+        names = [n for n, f in sorted(cls._fields.items())
+            if f.sql_type() and not isinstance(f, fields.Function)]
+        cursor.execute(*history.insert(
+                [Column(history, n) for n in names],
+                table.select(*[Column(table, n) for n in names],
+                    where=where)))
 
 
-ODS_MIME = 'application/vnd.oasis.opendocument.spreadsheet'
-
-
-class RightOverviewReport(Report):
-    "SYS-8 使用者权限一览表: users × programs, each right, as a spreadsheet"
-    __name__ = 'hopu.user.right.overview.report'
-
-    @classmethod
-    def _get_records(cls, ids, model, data):
-        pool = Pool()
-        Overview = pool.get('hopu.user.right.overview')
-        # The print right of 使用者权限一览表 decides, not the access to
-        # the rights themselves
-        with Transaction().set_context(_check_access=False):
-            return Overview.browse(ids)
-
-    @classmethod
-    def header_key(cls, record, data):
-        return ()
-
-    @classmethod
-    def _execute(cls, records, header, data, action):
-        if records:
-            ids = [r.id for r in records]
-        else:
-            # no selection: the filters of the print dialog (all when none)
-            ids = cls.filtered_ids(data)
-        return 'ods', cls.render_ods(cls.matrix(ids))
-
-    @classmethod
-    def filtered_ids(cls, data):
-        """The ids of the rights of active users on active programs,
-        filtered by companies, users and programs of data"""
-        pool = Pool()
-        UserRight = pool.get('hopu.user.right')
-        User = pool.get('res.user')
-        Program = pool.get('hopu.program')
-        right = UserRight.__table__()
-        user = User.__table__()
-        program = Program.__table__()
-        where = (user.active == True) & (program.active == True)  # noqa: E712
-        if data.get('companies'):
-            where &= user.company.in_(list(data['companies']))
-        if data.get('users'):
-            where &= right.user.in_(list(data['users']))
-        if data.get('programs'):
-            where &= right.program.in_(list(data['programs']))
-        cursor = Transaction().connection.cursor()
-        cursor.execute(*right
-            .join(user, condition=right.user == user.id)
-            .join(program, condition=right.program == program.id)
-            .select(right.id, where=where))
-        return [i for i, in cursor]
-
-    @classmethod
-    def matrix(cls, ids):
-        """The rows of the report: one per user and program, the rights as
-        their Chinese marks"""
-        pool = Pool()
-        Overview = pool.get('hopu.user.right.overview')
-        User = pool.get('res.user')
-        Program = pool.get('hopu.program')
-        names = {r: getattr(Overview, f'perm_{r}').string for r in RIGHTS}
-        header = [
-            gettext('hopu_sysadmin.msg_overview_login'),
-            User.name.string,
-            gettext('hopu_sysadmin.msg_overview_company'),
-            gettext('hopu_sysadmin.msg_overview_program_code'),
-            Program.name.string,
-            ] + [names[r] for r in RIGHTS]
-        Company = pool.get('company.company')
-        UserRight = pool.get('hopu.user.right')
-        # Plain SQL: the report covers hundreds of users × programs
-        right = UserRight.__table__()
-        user = User.__table__()
-        program = Program.__table__()
-        cursor = Transaction().connection.cursor()
-        values = []
-        for sub in _chunks(list(ids), 1000):
-            cursor.execute(*right
-                .join(user, condition=right.user == user.id)
-                .join(program, condition=right.program == program.id)
-                .select(
-                    user.login, user.name, user.company, program.code,
-                    program.id,
-                    *[getattr(right, f'perm_{r}') for r in RIGHTS],
-                    where=right.id.in_(sub)))
-            values.extend(cursor)
-        with Transaction().set_context(_check_access=False):
-            programs = {p.id: p.name for p in Program.browse(
-                    list({v[4] for v in values}))}
-            companies = {c.id: c.rec_name for c in Company.browse(
-                    [i for i in {v[2] for v in values} if i])}
-        rows = []
-        for login, name, company, code, program_id, *perms in sorted(
-                values, key=lambda v: (v[0] or '', v[3] or '')):
-            rows.append([
-                    login, name or '', companies.get(company, ''),
-                    code, programs.get(program_id, ''),
-                    ] + ['✓' if p else '' for p in perms])
-        return [header] + rows
-
-    @classmethod
-    def render_ods(cls, rows):
-        cells = []
-        rendered = {}
-
-        def cell(value):
-            try:
-                return rendered[value]
-            except KeyError:
-                text = rendered[value] = (
-                    '<table:table-cell office:value-type="string">'
-                    f'<text:p>{escape(str(value or ""))}</text:p>'
-                    '</table:table-cell>')
-                return text
-        for row in rows:
-            cells.append('<table:table-row>'
-                + ''.join(map(cell, row)) + '</table:table-row>')
-        content = (
-            '<?xml version="1.0" encoding="UTF-8"?>'
-            '<office:document-content '
-            'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
-            'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
-            'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
-            'office:version="1.2"><office:body><office:spreadsheet>'
-            '<table:table table:name="Rights">'
-            + ''.join(cells)
-            + '</table:table></office:spreadsheet></office:body>'
-            '</office:document-content>')
-        manifest = (
-            '<?xml version="1.0" encoding="UTF-8"?>'
-            '<manifest:manifest xmlns:manifest='
-            '"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" '
-            'manifest:version="1.2">'
-            '<manifest:file-entry manifest:full-path="/" '
-            f'manifest:media-type="{ODS_MIME}"/>'
-            '<manifest:file-entry manifest:full-path="content.xml" '
-            'manifest:media-type="text/xml"/>'
-            '</manifest:manifest>')
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, 'w') as ods:
-            ods.writestr(
-                zipfile.ZipInfo('mimetype'), ODS_MIME,
-                compress_type=zipfile.ZIP_STORED)
-            ods.writestr('META-INF/manifest.xml', manifest,
-                compress_type=zipfile.ZIP_DEFLATED)
-            ods.writestr('content.xml', content,
-                compress_type=zipfile.ZIP_DEFLATED)
-        return buffer.getvalue()
-
-
-class UserRightHistory(ModelSQL, ModelView):
+class UserRightHistory(RightsMixin, ModelSQL, ModelView):
     "User Rights History"
     __name__ = 'hopu.user.right.history'
+    _rights_readonly = True
 
     date = fields.Timestamp("Date", readonly=True)
     changed_by = fields.Many2One('res.user', "Changed By", readonly=True)
     right = fields.Integer("Right Line", readonly=True)
     user = fields.Many2One('res.user', "User", readonly=True)
     program = fields.Many2One('hopu.program', "Program", readonly=True)
-    perm_read = fields.Boolean("Read", readonly=True)
-    perm_create = fields.Boolean("Create", readonly=True)
-    perm_write = fields.Boolean("Write", readonly=True)
-    perm_delete = fields.Boolean("Delete", readonly=True)
-    perm_print = fields.Boolean("Print", readonly=True)
-    perm_export = fields.Boolean("Export", readonly=True)
-    perm_approve = fields.Boolean("Approve", readonly=True)
 
     @classmethod
     def __setup__(cls):
@@ -444,35 +246,3 @@ class UserRightHistory(ModelSQL, ModelView):
             history.program.as_('program'),
             *[getattr(history, f'perm_{r}').as_(f'perm_{r}')
                 for r in RIGHTS])
-
-
-class RightOverviewPrintStart(ModelView):
-    "Print User Rights Overview"
-    __name__ = 'hopu.user.right.overview.print.start'
-
-    companies = fields.Many2Many(
-        'company.company', None, None, "Companies or Departments",
-        help="Leave empty for all.")
-    users = fields.Many2Many(
-        'res.user', None, None, "Users", help="Leave empty for all.")
-    programs = fields.Many2Many(
-        'hopu.program', None, None, "Programs", help="Leave empty for all.")
-
-
-class RightOverviewPrint(Wizard):
-    "SYS-8: print the overview, filtered by company, user and program"
-    __name__ = 'hopu.user.right.overview.print'
-
-    start = StateView('hopu.user.right.overview.print.start',
-        'hopu_sysadmin.user_right_overview_print_start_view_form', [
-            Button("Cancel", 'end', 'tryton-cancel'),
-            Button("Print", 'print_', 'tryton-print', default=True),
-            ])
-    print_ = StateReport('hopu.user.right.overview.report')
-
-    def do_print_(self, action):
-        return action, {
-            'companies': [c.id for c in self.start.companies],
-            'users': [u.id for u in self.start.users],
-            'programs': [p.id for p in self.start.programs],
-            }

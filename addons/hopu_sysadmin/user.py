@@ -1,6 +1,6 @@
 # This file is part of Hopu ERP-CRM.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
-"""SYS-3 user accounts, SYS-4 passwords and SYS-9 login history.
+"""SYS-3 user accounts, SYS-4 passwords, SYS-9 account log and login history.
 
 Accounts and passwords are separate functions with separate rights
 ("为了更高的安全"): an account is created without a password in
@@ -9,13 +9,15 @@ Accounts and passwords are separate functions with separate rights
 asked). The policy builds on trytond's own [password] checks (length,
 forbidden file, entropy, name/login/email) and adds a list of common
 passwords shipped with the module."""
+import datetime
 import os
 from functools import lru_cache
 
 from trytond import config
 from trytond.exceptions import LoginException, RateLimitException
 from trytond.i18n import gettext
-from trytond.model import ModelSQL, ModelView, fields
+from trytond.model import Model, ModelSQL, ModelView, fields
+from trytond.model.exceptions import AccessError
 from trytond.pool import Pool, PoolMeta
 from trytond.res.exceptions import PasswordError
 from trytond.transaction import Transaction, without_check_access
@@ -50,6 +52,27 @@ class User(metaclass=PoolMeta):
     @classmethod
     def default_hopu_password_change(cls):
         return False
+
+    @classmethod
+    def create(cls, vlist):
+        pool = Pool()
+        Log = pool.get('hopu.user.log')
+        users = super().create(vlist)
+        Log.record_create(users)
+        return users
+
+    @classmethod
+    def write(cls, *args):
+        "SYS-9: who changed which fields of which account, when"
+        pool = Pool()
+        Log = pool.get('hopu.user.log')
+        actions = iter(args)
+        changes = []
+        for users, values in zip(actions, actions):
+            changes.append(Log.before_write(users, values))
+        super().write(*args)
+        for change in changes:
+            change()
 
     @classmethod
     def set_preferences(cls, values):
@@ -128,13 +151,7 @@ class User(metaclass=PoolMeta):
             except PasswordError as exception:
                 raise LoginException(
                     'new_password', exception.message, type='password')
-            with without_check_access():
-                cls.write([user], {
-                        'password_hash': cls.hash_password(new_password),
-                        'password_reset': None,
-                        'password_reset_expire': None,
-                        'hopu_password_change': False,
-                        })
+            cls.store_password(user, new_password)
         return user_id
 
     @classmethod
@@ -168,12 +185,18 @@ class User(metaclass=PoolMeta):
             raise PasswordChangeError(gettext(
                     'hopu_sysadmin.msg_password_same'))
         cls.validate_password(new_password, [user])
+        cls.store_password(user, new_password)
+
+    @classmethod
+    def store_password(cls, user, password, must_change=False):
+        """Store the hash of the password (already validated) and end any
+        reset; must_change: the user changes it at next login"""
         with without_check_access():
             cls.write([user], {
-                    'password_hash': cls.hash_password(new_password),
+                    'password_hash': cls.hash_password(password),
                     'password_reset': None,
                     'password_reset_expire': None,
-                    'hopu_password_change': False,
+                    'hopu_password_change': must_change,
                     })
 
 
@@ -211,12 +234,164 @@ class LoginHistory(ModelSQL, ModelView):
 
     @classmethod
     def create(cls, vlist):
-        import datetime as dt
         vlist = [v.copy() for v in vlist]
         for values in vlist:
             if not values.get('date'):
-                values['date'] = dt.datetime.now()
+                values['date'] = datetime.datetime.now()
         return super().create(vlist)
+
+
+#: the fields whose values the account log never shows
+SECRET_FIELDS = {
+    'password', 'password_hash', 'password_reset', 'password_reset_expire'}
+
+
+class UserLog(ModelSQL, ModelView):
+    """User Account Log
+
+    SYS-9: one line per changed field of an account, with the old and the
+    new value, who changed it and when. Passwords are never shown: setting
+    or changing one is a line of its own without value, so is a reset."""
+    __name__ = 'hopu.user.log'
+
+    date = fields.Timestamp("Date", readonly=True)
+    account = fields.Many2One(
+        'res.user', "User Account", readonly=True, ondelete='SET NULL')
+    login = fields.Char("Login", readonly=True)
+    changed_by = fields.Many2One(
+        'res.user', "Changed By", readonly=True, ondelete='SET NULL')
+    action = fields.Selection([
+            ('create', "Account Created"),
+            ('write', "Field Changed"),
+            ('password', "Password Changed"),
+            ('reset', "Password Reset"),
+            ], "Action", readonly=True)
+    field_name = fields.Char("Field Name", readonly=True)
+    field = fields.Function(fields.Char("Field"), 'get_field')
+    old_value = fields.Text("Old Value", readonly=True)
+    new_value = fields.Text("New Value", readonly=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order = [('date', 'DESC'), ('id', 'DESC')]
+
+    def get_field(self, name):
+        pool = Pool()
+        User = pool.get('res.user')
+        if self.field_name in User._fields:
+            return User.fields_get([self.field_name])[
+                self.field_name]['string']
+        return self.field_name
+
+    @classmethod
+    def create(cls, vlist):
+        cls._check_untouched()
+        return super().create(vlist)
+
+    @classmethod
+    def write(cls, *args):
+        cls._check_untouched()
+        super().write(*args)
+
+    @classmethod
+    def delete(cls, records):
+        cls._check_untouched()
+        super().delete(records)
+
+    @classmethod
+    def _check_untouched(cls):
+        "The log is written by the accounts' changes only, never by hand"
+        if Transaction().check_access:
+            raise AccessError(gettext('hopu_sysadmin.msg_user_log_readonly'))
+
+    @classmethod
+    def _write_lines(cls, users, action, **values):
+        transaction = Transaction()
+        now = datetime.datetime.now()
+        with without_check_access():
+            cls.create([{
+                        'date': now,
+                        'account': u.id,
+                        'login': u.login,
+                        'changed_by': transaction.user or None,
+                        'action': action,
+                        **values,
+                        } for u in users])
+
+    @classmethod
+    def record_create(cls, users):
+        cls._write_lines(users, 'create')
+
+    @classmethod
+    def before_write(cls, users, values):
+        """Read what the write of values changes in users; return the
+        callable that logs it, once written"""
+        pool = Pool()
+        User = pool.get('res.user')
+        names = sorted(n for n in values
+            if n in User._fields and n not in SECRET_FIELDS
+            and not getattr(User._fields[n], 'setter', None))
+        old = cls._field_texts(users, names)
+
+        def log():
+            new = cls._field_texts(users, names)
+            lines = []
+            for user in users:
+                for name in names:
+                    if old[user.id][name] != new[user.id][name]:
+                        lines.append((user, {
+                                    'action': 'write', 'field_name': name,
+                                    'old_value': old[user.id][name],
+                                    'new_value': new[user.id][name],
+                                    }))
+                if values.get('password_hash'):
+                    lines.append((user, {'action': 'password'}))
+                elif values.get('password_reset'):
+                    lines.append((user, {'action': 'reset'}))
+            for user, line in lines:
+                cls._write_lines([user], **line)
+        return log
+
+    @classmethod
+    def _field_texts(cls, users, names):
+        "The values of the fields of the users, as text"
+        pool = Pool()
+        User = pool.get('res.user')
+        if not names:
+            return {u.id: {} for u in users}
+        with without_check_access():
+            return {u.id: {
+                    n: _as_text(getattr(u, n), User._fields[n]._type)
+                    for n in names}
+                for u in User.browse([u.id for u in users])}
+
+
+def _as_text(value, type_):
+    if type_ == 'boolean':
+        return gettext(
+            'hopu_sysadmin.msg_yes' if value else 'hopu_sysadmin.msg_no')
+    if isinstance(value, Model):
+        return value.rec_name
+    if isinstance(value, (list, tuple)):
+        return ', '.join(sorted(_as_text(v, None) for v in value))
+    if value is None:
+        return ''
+    return str(value)
+
+
+def check_confirm(start):
+    "The new password and its confirmation of a wizard must match"
+    if start.password != start.confirm:
+        raise PasswordChangeError(gettext(
+                'hopu_sysadmin.msg_password_confirm'))
+
+
+def active_user():
+    "The user the wizard was started on, from the user form or list"
+    context = Transaction().context
+    if context.get('active_model') == 'res.user':
+        return context.get('active_id')
 
 
 class PasswordSetStart(ModelView):
@@ -243,28 +418,17 @@ class PasswordSet(Wizard):
     set_ = StateTransition()
 
     def default_start(self, fields):
-        context = Transaction().context
-        if context.get('active_model') == 'res.user' and context.get(
-                'active_id'):
-            return {'user': context['active_id']}
-        return {}
+        return {'user': active_user()}
 
     def transition_set_(self):
         pool = Pool()
         User = pool.get('res.user')
-        if self.start.password != self.start.confirm:
-            raise PasswordChangeError(gettext(
-                    'hopu_sysadmin.msg_password_confirm'))
+        check_confirm(self.start)
         user = User(self.start.user.id)
         User.validate_password(self.start.password, [user])
-        with without_check_access():
-            User.write([user], {
-                    'password_hash': User.hash_password(self.start.password),
-                    'password_reset': None,
-                    'password_reset_expire': None,
-                    'hopu_password_change': (
-                        user.id != Transaction().user),
-                    })
+        User.store_password(
+            user, self.start.password,
+            must_change=user.id != Transaction().user)
         return 'end'
 
 
@@ -291,9 +455,7 @@ class PasswordChange(Wizard):
     def transition_change(self):
         pool = Pool()
         User = pool.get('res.user')
-        if self.start.password != self.start.confirm:
-            raise PasswordChangeError(gettext(
-                    'hopu_sysadmin.msg_password_confirm'))
+        check_confirm(self.start)
         User.change_own_password(
             self.start.old_password, self.start.password)
         return 'end'
