@@ -23,12 +23,12 @@ from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.modules.currency.fields import Monetary
+from trytond.modules.hopu_sysadmin.report import SofficeReport
 from trytond.modules.sale_opportunity.opportunity_reporting import (
     AbstractConversionTimeseries, EmployeeMixin)
 from trytond.modules.sale_opportunity.opportunity_reporting import \
     Context as OpportunityReportingContext
 from trytond.pool import Pool, PoolMeta
-from trytond.report import Report
 from trytond.transaction import (
     Transaction, inactive_records, without_check_access)
 
@@ -421,7 +421,7 @@ class OpportunityReportingConversionEmployeeTimeseries(
     __name__ = 'sale.opportunity.reporting.conversion.employee.time_series'
 
 
-class AnalysisReport(Report):
+class AnalysisReport(SofficeReport):
     """「报表分析」 printed: the sales funnel, the sales statistics and the
     follow-up activity for the filters of the screen (period, salesperson),
     each as the user sees them on the screen. One template per format: a

@@ -3,13 +3,6 @@
 """SYS-8 使用者权限一览表: the users × programs overview of the rights, on
 screen, as a PDF (a relatorio template that LibreOffice converts) and as a
 spreadsheet (ODS, written directly: it may hold 100 000 lines)."""
-import logging
-import os
-import pathlib
-import shutil
-import signal
-import subprocess
-import tempfile
 import zipfile
 from io import BytesIO
 from xml.sax.saxutils import escape
@@ -17,7 +10,6 @@ from xml.sax.saxutils import escape
 from sql import Literal
 from sql.conditionals import Case
 
-from trytond import config
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.pool import Pool
@@ -26,8 +18,7 @@ from trytond.transaction import Transaction
 from trytond.wizard import Button, StateReport, StateView, Wizard
 
 from .program import RIGHTS, RightsMixin, chunks
-
-logger = logging.getLogger(__name__)
+from .report import SofficeReport
 
 #: the mark of a right granted, in the PDF and the spreadsheet
 MARK = '\u2713'
@@ -255,7 +246,7 @@ class RightOverviewReport(RightOverviewMixin, Report):
         return buffer.getvalue()
 
 
-class RightOverviewPdfReport(RightOverviewMixin, Report):
+class RightOverviewPdfReport(RightOverviewMixin, SofficeReport):
     """SYS-8 使用者权限一览表 as a PDF: the template
     user_right_overview.fodt, converted by LibreOffice"""
     __name__ = 'hopu.user.right.overview.pdf'
@@ -268,72 +259,6 @@ class RightOverviewPdfReport(RightOverviewMixin, Report):
         context['header'] = header
         context['rows'] = rows
         return context
-
-    @classmethod
-    def convert(cls, report, data, timeout=5 * 60, retry=5):
-        if config.get('report', 'convert_command'):
-            return super().convert(
-                report, data, timeout=timeout, retry=retry)
-        output_format = report.extension or report.template_extension
-        if output_format == report.template_extension:
-            return output_format, data
-        content = soffice_convert(
-            data, report.template_extension, output_format, timeout=timeout)
-        if content is None:
-            return report.template_extension, data
-        return output_format, content
-
-
-def soffice_convert(content, input_extension, output_extension,
-        timeout=5 * 60):
-    """Convert content with LibreOffice, or return None when it fails.
-
-    Unlike trytond's default command, each conversion gets a profile
-    (UserInstallation) and a HOME of its own in its temporary folder:
-    soffice hands a conversion over to any instance already running on the
-    same profile (another server worker, a test run) and that one may not do
-    it. It runs in a session of its own, ended with it, so that no
-    soffice.bin outlives a conversion."""
-    directory = tempfile.mkdtemp(prefix=f'hopu-report-{os.getpid()}-')
-    try:
-        input_path = pathlib.Path(directory, f'report.{input_extension}')
-        output_path = input_path.with_suffix(f'.{output_extension}')
-        input_path.write_bytes(
-            content.encode('utf-8') if isinstance(content, str) else content)
-        args = [
-            'soffice',
-            '-env:UserInstallation='
-            + pathlib.Path(directory, 'profile').as_uri(),
-            '--headless', '--nolockcheck', '--nodefault', '--norestore',
-            '--convert-to', output_extension, '--outdir', directory,
-            str(input_path)]
-        for attempt in range(2):
-            try:
-                process = subprocess.Popen(
-                    args, stdin=subprocess.DEVNULL,
-                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                    env={**os.environ, 'HOME': directory},
-                    start_new_session=True)
-            except OSError:
-                logger.error("soffice can not be run", exc_info=True)
-                return None
-            try:
-                process.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                logger.error("soffice did not convert within %s s", timeout)
-            finally:
-                try:
-                    os.killpg(process.pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-                process.wait()
-            if output_path.exists():
-                return output_path.read_bytes()
-        logger.error(
-            "fail to convert %s to %s", input_extension, output_extension)
-        return None
-    finally:
-        shutil.rmtree(directory, ignore_errors=True)
 
 
 class RightOverviewPrintStart(ModelView):
