@@ -19,8 +19,8 @@ class Party(metaclass=PoolMeta):
     @classmethod
     def crm_move_records(cls, parties, salesperson):
         """CRM-3: the contracts of the customers not yet ended (draft,
-        pending approval or effective) follow them to the new owner, who
-        then sees them as the customers (CRM-2). Terminated and closed
+        pending approval or effective) of their previous owner follow them
+        to the new owner, who then sees them as the customers (CRM-2). Terminated and closed
         contracts stay with their salesperson, as do the commission lines
         and the approval steps already opened."""
         pool = Pool()
@@ -37,6 +37,8 @@ class Party(metaclass=PoolMeta):
                                 ['draft', 'submitted', 'approved']),
                             ('salesperson', '!=', salesperson.id),
                             ], order=[]))
+            contracts = [c for c in contracts
+                if cls.crm_moves_record(c.party, c.salesperson)]
             if contracts:
                 with Transaction().set_context(
                         _hopu_contract_internal=True):

@@ -427,7 +427,23 @@ class Party(metaclass=PoolMeta):
             cls._crm_log_owner(
                 [(p, previous.get(p.id)) for p in parties], kind,
                 reason=reason, date=date)
-            cls.crm_move_records(parties, salesperson)
+            with Transaction().set_context(_hopu_previous_owners={
+                        p.id: (previous[p.id].id if previous.get(p.id)
+                            else None)
+                        for p in parties}):
+                cls.crm_move_records(parties, salesperson)
+
+    @classmethod
+    def crm_moves_record(cls, customer, salesperson):
+        """Whether crm_move_records moves a record of the customer written by
+        the salesperson: only the records of the customer's previous owner
+        move (a supervisor's own records stay theirs)"""
+        previous = Transaction().context.get('_hopu_previous_owners')
+        if previous is None or int(customer) not in previous:
+            return True
+        salesperson_id = int(salesperson) if salesperson else None
+        return (previous[int(customer)] is not None
+            and previous[int(customer)] == salesperson_id)
 
     @classmethod
     def crm_move_records(cls, parties, salesperson):
@@ -436,10 +452,11 @@ class Party(metaclass=PoolMeta):
 
         Open are the daily reports whose follow-up is still pending (next
         visit to come, or overdue and not yet followed by a later report or
-        contact record) and the contact records still in draft. The reports
-        of past visits and the contact records done stay with the
-        salesperson who wrote them: they are their history. Customers going
-        back to the pool (no new owner) leave their records where they are.
+        contact record) and the contact records still in draft, written by
+        the previous owner (crm_moves_record). The reports of past visits
+        and the contact records done stay with the salesperson who wrote
+        them: they are their history. Customers going back to the pool (no
+        new owner) leave their records where they are.
         """
         pool = Pool()
         Report = pool.get('hopu.crm.daily_report')
@@ -448,7 +465,8 @@ class Party(metaclass=PoolMeta):
             return
         with without_check_access():
             reports = [r for r in Report.open_reports(parties)
-                if r.salesperson != salesperson]
+                if r.salesperson != salesperson
+                and cls.crm_moves_record(r.customer, r.salesperson)]
             if reports:
                 Report.write(reports, {'salesperson': salesperson.id})
             customer_ids = [p.id for p in parties]
@@ -459,6 +477,8 @@ class Party(metaclass=PoolMeta):
                             ('state', '=', 'draft'),
                             ('salesperson', '!=', salesperson.id),
                             ], order=[]))
+            records = [r for r in records
+                if cls.crm_moves_record(r.customer, r.salesperson)]
             if records:
                 Record.write(records, {'salesperson': salesperson.id})
 

@@ -71,7 +71,7 @@ def drop_mails(datamanager):
         transaction._datamanagers.remove(datamanager)
 
 
-def _chinese():
+def chinese():
     pool = Pool()
     Lang = pool.get('ir.lang')
     zh_cn, = Lang.search([('code', '=', 'zh_CN')])
@@ -90,7 +90,7 @@ class CrmAlertTestMixin:
         User = pool.get('res.user')
         Group = pool.get('res.group')
         ModelData = pool.get('ir.model.data')
-        zh_cn = _chinese()
+        zh_cn = chinese()
         chengang, u_chengang = _salesperson(
             company, "陈刚", 'GD0101', login='chengang')
         zhangwei, u_zhangwei = _salesperson(
