@@ -15,7 +15,7 @@ and day (an alert is sent once a day at most)."""
 import datetime as dt
 from collections import defaultdict
 from email.message import EmailMessage
-from email.utils import formataddr
+from email.utils import formataddr, parseaddr
 
 from trytond.config import config
 from trytond.i18n import gettext
@@ -41,7 +41,7 @@ def send_to_user(user, subject, body, datamanager=None):
     msg['Subject'] = subject
     msg.set_content(body)
     send_message_transactional(
-        msg, from_addr=from_, to_addrs=[user.email],
+        msg, from_addr=parseaddr(from_)[1] or from_, to_addrs=[user.email],
         datamanager=datamanager)
 
 
