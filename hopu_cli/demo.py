@@ -348,7 +348,8 @@ def load_crm_alerts(config, employees):
         if customer.salesperson != employees[login]:
             continue
         _get_or_create(
-            Report, [('customer', '=', customer.id), ('content', '=', content)],
+            Report, [
+                ('customer', '=', customer.id), ('content', '=', content)],
             kind='customer', customer=customer,
             salesperson=employees[login],
             date=today - dt.timedelta(days=days),

@@ -20,9 +20,9 @@ class Party(metaclass=PoolMeta):
     def crm_move_records(cls, parties, salesperson):
         """CRM-3: the contracts of the customers not yet ended (draft,
         pending approval or effective) of their previous owner follow them
-        to the new owner, who then sees them as the customers (CRM-2). Terminated and closed
-        contracts stay with their salesperson, as do the commission lines
-        and the approval steps already opened."""
+        to the new owner, who then sees them as the customers (CRM-2).
+        Terminated and closed contracts stay with their salesperson, as do
+        the commission lines and the approval steps already opened."""
         pool = Pool()
         Contract = pool.get('hopu.contract')
         super().crm_move_records(parties, salesperson)

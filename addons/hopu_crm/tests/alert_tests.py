@@ -99,7 +99,8 @@ class CrmAlertTestMixin:
             company, "王芳", 'GD0104', supervisor=zhangwei, login='wangfang')
         liuyang, u_liuyang = _salesperson(
             company, "刘洋", 'GD0105', supervisor=zhangwei, login='liuyang')
-        supervisor = Group(ModelData.get_id('hopu_crm', 'group_crm_supervisor'))
+        supervisor = Group(
+            ModelData.get_id('hopu_crm', 'group_crm_supervisor'))
         salesperson = Group(
             ModelData.get_id('hopu_crm', 'group_crm_salesperson'))
         Program = pool.get('hopu.program')
