@@ -115,11 +115,14 @@ class Alert(ModelSQL, ModelView):
         Notification = pool.get('res.notification')
         with without_check_access():
             for sub_alerts in grouped_slice(alerts):
-                Notification.delete(Notification.search([
-                            ('model', '=', cls.__name__),
-                            ('records', 'in',
-                                [str([a.id]) for a in sub_alerts]),
-                            ]))
+                notifications = Notification.search([
+                        ('model', '=', cls.__name__),
+                        ('records', 'in', [str([a.id]) for a in sub_alerts]),
+                        ])
+                # Not with an empty list: res.notification would query
+                # "user IN ()" (invalid on PostgreSQL)
+                if notifications:
+                    Notification.delete(notifications)
         super().delete(alerts)
 
     @classmethod
