@@ -237,11 +237,13 @@ CRM_RIGHTS = {
     'hopu_crm.group_crm_supervisor': {
         'CRM-2': _ALL, 'CRM-3': _ALL, 'CRM-4': _ALL, 'CRM-4-E': _ALL,
         'CRM-5': _ALL, 'CRM-5-B': _ALL,
+        'CRM-32': ['read', 'print', 'export'],
         },
     'hopu_crm.group_crm_salesperson': {
         'CRM-2': _WORK, 'CRM-4': ['read', 'write'],
         'CRM-4-E': ['read', 'create', 'write'], 'CRM-5': ['read'],
         'CRM-5-B': ['read', 'write'],
+        'CRM-32': ['read'],
         },
     }
 
@@ -317,7 +319,55 @@ def load(config=None):
     if 'hopu_crm_opportunity' in activated:
         opportunities = load_opportunities(config, employees)
         summary['opportunities'] = len(opportunities)
+    if 'hopu_crm' in activated:
+        summary['alerts'] = load_crm_alerts(config, employees)
     return summary
+
+
+# CRM-32: what the demo's business alerts are about: a visit planned for
+# yesterday and not made, (customer, salesperson login, days ago, content,
+# next plan); a protection period lapsing in two days (customer)
+ALERT_OVERDUE_VISITS = [
+    ('东莞华盛电子有限公司', 'liuyang', 4, "电话确认续约意向",
+        "昨天上门洽谈续约"),
+    ]
+ALERT_PROTECTION_LAPSING = ['上海华新科技有限公司']
+
+
+def load_crm_alerts(config, employees):
+    """CRM-32 业务警示: an overdue next visit, a protection period about to
+    lapse (and, with hopu_contract, the contract about to expire loaded
+    with the contracts), then the scheduled task run once, so that the
+    demo users find alerts and notifications when they log in. Return the
+    kinds of the alerts."""
+    from proteus import Model
+    Party = Model.get('party.party', config=config)
+    Report = Model.get('hopu.crm.daily_report', config=config)
+    Cron = Model.get('ir.cron', config=config)
+    Alert = Model.get('hopu.crm.alert', config=config)
+    today = dt.date.today()
+    for name, login, days, content, plan in ALERT_OVERDUE_VISITS:
+        customer, = Party.find([('name', '=', name)])
+        if customer.salesperson != employees[login]:
+            continue
+        _get_or_create(
+            Report, [
+                ('customer', '=', customer.id), ('content', '=', content)],
+            kind='customer', customer=customer,
+            salesperson=employees[login],
+            date=today - dt.timedelta(days=days),
+            visit_type='phone', purpose='relationship', content=content,
+            next_plan=plan, next_date=today - dt.timedelta(days=1))
+    for name in ALERT_PROTECTION_LAPSING:
+        customer, = Party.find([('name', '=', name)])
+        end = today + dt.timedelta(days=2)
+        if (customer.crm_stage == 'potential' and customer.salesperson
+                and customer.protection_end != end):
+            Party.write([customer.id], {'protection_end': end},
+                config.context)
+    cron, = Cron.find([('method', '=', 'hopu.crm.alert|run_alerts')])
+    cron.click('run_once')
+    return sorted(a.kind for a in Alert.find([]))
 
 
 # CRM-10 … CRM-19: the customers of each demo salesperson, at every stage
@@ -464,6 +514,9 @@ CONTRACTS = [
     ('上海明远贸易有限公司', 'wangfang', 'service', '36000', 'submitted'),
     ('广州华南机电有限公司', 'liuyang', 'product', '60000', 'approved'),
     ('广州华南机电有限公司', 'liuyang', 'service', '18000', 'draft'),
+    # CRM-32/CON-7: ends in 20 days, alerted as 合同即将到期
+    ('苏州恒达精密机械有限公司', 'wangfang', 'service', '24000', 'approved',
+        20),
     ]
 
 
@@ -513,7 +566,8 @@ def load_contracts(config, employees):
 
     users = {u.login: u for u in User.find([
                 ('login', 'in', [login for login, *_ in USERS])])}
-    for name, login, type_, amount, state in CONTRACTS:
+    today = dt.date.today()
+    for name, login, type_, amount, state, *expiring in CONTRACTS:
         employee = employees[login]
         customer, _ = _get_or_create(
             Party, [('name', '=', name)], name=name)
@@ -529,6 +583,11 @@ def load_contracts(config, employees):
             salesperson=employee, signing_date=dt.date(2026, 3, 1),
             start_date=dt.date(2026, 4, 1), end_date=dt.date(2027, 3, 31),
             amount=Decimal(amount), payment_terms="签约后30日内付款")
+        if expiring:
+            # A year that ends in so many days
+            contract.end_date = today + dt.timedelta(days=expiring[0])
+            contract.start_date = contract.end_date - dt.timedelta(days=364)
+            contract.signing_date = contract.start_date
         if type_ == 'product':
             contract.delivery_terms = "签约后30日内送货"
         if type_ == 'product':

@@ -89,3 +89,21 @@ class DemoDatabaseTestCase(unittest.TestCase):
             team = contracts(supervisor)
             self.assertEqual(len(team), len(demo.CONTRACTS))
             self.assertGreater(len({state for _, state in team}), 1)
+
+            # CRM-32: the business alerts of the scheduled task, for the
+            # owner and the supervisor, with their notifications
+            def alerts(client):
+                return sorted(a['kind'] for a in client.model(
+                        'hopu.crm.alert', 'search_read', [], 0, None, None,
+                        ['kind']))
+            self.assertEqual(
+                alerts(salesperson), ['contract_expiring', 'protection'])
+            self.assertEqual(alerts(supervisor), [
+                    'contract_expiring', 'overdue_visit', 'protection'])
+            notifications = salesperson.model(
+                'res.notification', 'search_read',
+                [('model', '=', 'hopu.crm.alert')], 0, None, None,
+                ['label'])
+            self.assertEqual(
+                sorted(n['label'] for n in notifications),
+                ['保护期即将到期', '合同即将到期'])

@@ -17,6 +17,7 @@ from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If, PYSONEncoder
 from trytond.transaction import Transaction, without_check_access
 
+from .alert import contract_expiry_days
 from .exceptions import ContractReadOnlyError, ContractValidationError
 
 CONTRACT_TYPES = [
@@ -39,7 +40,6 @@ INTERNAL_FIELDS = {
 # Fields that may still be written on an effective contract (CON-8)
 EFFECTIVE_WRITABLE = {'close_reason'}
 ZERO = Decimal(0)
-EXPIRING_DAYS = 30
 
 
 def internal(func):
@@ -430,8 +430,9 @@ class Contract(ApprovalDocumentMixin, Workflow, ModelSQL, ModelView):
 
     def get_expiring(self, name):
         today = Pool().get('ir.date').today()
+        days = contract_expiry_days()
         return (self.state == 'approved'
-            and self.end_date <= today + dt.timedelta(days=EXPIRING_DAYS))
+            and self.end_date <= today + dt.timedelta(days=days))
 
     @classmethod
     def search_expiring(cls, name, clause):
@@ -439,7 +440,8 @@ class Contract(ApprovalDocumentMixin, Workflow, ModelSQL, ModelView):
         today = Pool().get('ir.date').today()
         domain = [
             ('state', '=', 'approved'),
-            ('end_date', '<=', today + dt.timedelta(days=EXPIRING_DAYS)),
+            ('end_date', '<=',
+                today + dt.timedelta(days=contract_expiry_days())),
             ]
         if (operator == '=') != bool(value):
             domain = ['NOT', domain]

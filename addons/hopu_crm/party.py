@@ -14,6 +14,7 @@ from trytond.pyson import Eval, Id
 from trytond.tools import grouped_slice, reduce_ids
 from trytond.transaction import Transaction, without_check_access
 
+from .alert import send_to_user
 from .exceptions import AssignError, ClaimError, RecycleError
 from .salesperson import is_crm_admin, is_supervisor, managed_employees
 from .speedup import transaction_memo
@@ -231,14 +232,6 @@ class Party(metaclass=PoolMeta):
         return super().copy(parties, default=default)
 
     @classmethod
-    def export_data(cls, records, fields_names, header=False):
-        # Tryton reads the exported records as instances, without the record
-        # rules: check them first, as a read would (CRM-2)
-        if Transaction().check_access:
-            cls.read([r.id for r in records], ['id'])
-        return super().export_data(records, fields_names, header=header)
-
-    @classmethod
     def delete(cls, parties):
         "CRM-5: deleting a customer moves it to the recycle bin"
         pool = Pool()
@@ -443,13 +436,60 @@ class Party(metaclass=PoolMeta):
             cls._crm_log_owner(
                 [(p, previous.get(p.id)) for p in parties], kind,
                 reason=reason, date=date)
-            cls.crm_move_records(parties, salesperson)
+            with Transaction().set_context(_hopu_previous_owners={
+                        p.id: (previous[p.id].id if previous.get(p.id)
+                            else None)
+                        for p in parties}):
+                cls.crm_move_records(parties, salesperson)
+
+    @classmethod
+    def crm_moves_record(cls, customer, salesperson):
+        """Whether crm_move_records moves a record of the customer written by
+        the salesperson: only the records of the customer's previous owner
+        move (a supervisor's own records stay theirs)"""
+        previous = Transaction().context.get('_hopu_previous_owners')
+        if previous is None or int(customer) not in previous:
+            return True
+        salesperson_id = int(salesperson) if salesperson else None
+        return (previous[int(customer)] is not None
+            and previous[int(customer)] == salesperson_id)
 
     @classmethod
     def crm_move_records(cls, parties, salesperson):
-        """Hook: move the open records of the customers (leads, reports,
-        opportunities, …) to the new owner; extended by other modules"""
-        pass
+        """CRM-3: the open records of the customers follow them to the new
+        owner; other modules extend it (opportunities, contracts).
+
+        Open are the daily reports whose follow-up is still pending (next
+        visit to come, or overdue and not yet followed by a later report or
+        contact record) and the contact records still in draft, written by
+        the previous owner (crm_moves_record). The reports of past visits
+        and the contact records done stay with the salesperson who wrote
+        them: they are their history. Customers going back to the pool (no
+        new owner) leave their records where they are.
+        """
+        pool = Pool()
+        Report = pool.get('hopu.crm.daily_report')
+        Record = pool.get('hopu.crm.contact_record')
+        if not salesperson or not parties:
+            return
+        with without_check_access():
+            reports = [r for r in Report.open_reports(parties)
+                if r.salesperson != salesperson
+                and cls.crm_moves_record(r.customer, r.salesperson)]
+            if reports:
+                Report.write(reports, {'salesperson': salesperson.id})
+            customer_ids = [p.id for p in parties]
+            records = []
+            for sub_ids in grouped_slice(customer_ids):
+                records.extend(Record.search([
+                            ('customer', 'in', list(sub_ids)),
+                            ('state', '=', 'draft'),
+                            ('salesperson', '!=', salesperson.id),
+                            ], order=[]))
+            records = [r for r in records
+                if cls.crm_moves_record(r.customer, r.salesperson)]
+            if records:
+                Record.write(records, {'salesperson': salesperson.id})
 
     @classmethod
     def _crm_log_owner(cls, changes, kind, reason=None, date=None):
@@ -489,9 +529,12 @@ class Party(metaclass=PoolMeta):
         return parties
 
     @classmethod
-    def crm_notify_lapsing(cls, date=None):
+    def crm_notify_lapsing(cls, date=None, datamanager=None):
         """CRM-4 scheduled task: tell the owners N days before the
-        protection period of a customer lapses"""
+        protection period of a customer lapses, in the client
+        (res.notification) and by e-mail to the user's address, in the
+        user's language. The e-mails leave when the transaction commits
+        (through datamanager if given)."""
         pool = Pool()
         Date = pool.get('ir.date')
         User = pool.get('res.user')
@@ -511,23 +554,42 @@ class Party(metaclass=PoolMeta):
             parties = [p for p in parties
                 if p.protection_notified != p.protection_end]
             notifications = []
+            by_user = {}
             for party in parties:
                 users = User.search([
                         ('employees', '=', party.salesperson.id)])
                 for user in users:
-                    with Transaction().set_context(language=user.language.code
-                            if user.language else None):
+                    by_user.setdefault(user, []).append(party)
+            for user, user_parties in by_user.items():
+                language = user.language.code if user.language else None
+                with Transaction().set_context(language=language):
+                    lines = []
+                    for party in cls.browse(user_parties):
+                        description = gettext(
+                            'hopu_crm.msg_protection_notice',
+                            customer=party.rec_name,
+                            date=party.protection_end)
+                        lines.append(description)
                         notifications.append(Notification(
                                 user=user,
                                 label=gettext(
                                     'hopu_crm.msg_protection_notice_label'),
-                                description=gettext(
-                                    'hopu_crm.msg_protection_notice',
-                                    customer=party.rec_name,
-                                    date=party.protection_end),
+                                description=description,
                                 model=cls.__name__,
                                 records=str([party.id]),
                                 unread=True))
+                    if user.email:
+                        send_to_user(
+                            user,
+                            gettext('hopu_crm.msg_protection_notice_label'),
+                            '\n'.join([
+                                    gettext(
+                                        'hopu_crm.msg_mail_greeting',
+                                        name=user.name or user.login),
+                                    '',
+                                    *lines,
+                                    ]),
+                            datamanager=datamanager)
             Notification.save(notifications)
             for party in parties:
                 party.protection_notified = party.protection_end

@@ -7,10 +7,14 @@ One model for both kinds of the manual's 「所有拜访日报」: the cold visi
 the CALL CARD on a potential, follow-up or existing customer."""
 import datetime
 
+from sql import Null
+from sql.operators import Exists
+
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.pool import Pool
 from trytond.pyson import Eval
+from trytond.tools import grouped_slice, reduce_ids
 from trytond.transaction import Transaction
 
 from .contact import check_phone
@@ -206,6 +210,71 @@ class DailyReport(ModelSQL, ModelView):
         default.setdefault('potential_customer', None)
         default.setdefault('lead', None)
         return super().copy(reports, default=default)
+
+    @classmethod
+    def overdue_reports(cls, date, customers=None):
+        """CRM-32 逾期未拜访: the customer daily reports whose next visit
+        date is before date and that no later daily report nor contact
+        record done on a later day followed (of the customers if given)"""
+        pool = Pool()
+        Record = pool.get('hopu.crm.contact_record')
+        report = cls.__table__()
+        later = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        where = ((report.kind == 'customer')
+            & (report.customer != Null)
+            & (report.next_date != Null)
+            & (report.next_date < date)
+            & ~Exists(later.select(later.id,
+                    where=(later.customer == report.customer)
+                    & (later.kind == 'customer')
+                    & ((later.date > report.date)
+                        | ((later.date == report.date)
+                            & (later.id > report.id))))))
+        if customers is not None:
+            customer_ids = [int(c) for c in customers]
+            ids = []
+            for sub_ids in grouped_slice(customer_ids):
+                cursor.execute(*report.select(report.id,
+                        where=where & reduce_ids(report.customer, sub_ids)))
+                ids.extend(i for i, in cursor)
+        else:
+            cursor.execute(*report.select(report.id, where=where))
+            ids = [i for i, in cursor]
+        reports = cls.browse(ids)
+        # A contact record done on a later day is a follow-up too
+        done = {}
+        for sub_reports in grouped_slice(reports):
+            sub_reports = list(sub_reports)
+            for record in Record.search([
+                        ('customer', 'in',
+                            list({r.customer.id for r in sub_reports})),
+                        ('state', '=', 'done'),
+                        ], order=[]):
+                day = record.date.date()
+                customer = record.customer.id
+                if day > done.get(customer, datetime.date.min):
+                    done[customer] = day
+        return [r for r in reports
+            if done.get(r.customer.id, datetime.date.min) <= r.date]
+
+    @classmethod
+    def open_reports(cls, customers, date=None):
+        """CRM-3: the daily reports of the customers whose follow-up is
+        still open: next visit to come, or overdue (see overdue_reports)"""
+        pool = Pool()
+        Date = pool.get('ir.date')
+        date = date or Date.today()
+        customer_ids = [int(c) for c in customers]
+        reports = []
+        for sub_ids in grouped_slice(customer_ids):
+            reports.extend(cls.search([
+                        ('kind', '=', 'customer'),
+                        ('customer', 'in', list(sub_ids)),
+                        ('next_date', '>=', date),
+                        ], order=[]))
+        reports.extend(cls.overdue_reports(date, customer_ids))
+        return reports
 
     @classmethod
     def copy_for_next(cls, reports):

@@ -245,9 +245,28 @@ def check_export(Model):
 _export_data = ModelStorage.export_data.__func__
 
 
+def check_export_rules(Model, records):
+    """CRM-2: Tryton exports the records as instances, read without the
+    record rules: check them first, with the check (and message) a read
+    makes, for any model that has read rules for the user"""
+    from trytond.tools import grouped_slice
+    pool = Pool()
+    Rule = pool.get('ir.rule')
+    transaction = Transaction()
+    if (not transaction.user or not transaction.check_access
+            or not issubclass(Model, ModelSQL) or not records):
+        return
+    if not Rule.domain_get(Model.__name__, mode='read'):
+        return
+    ids = list({int(r) for r in records})
+    for sub_ids in grouped_slice(ids):
+        Model._ModelSQL__check_domain_rule(list(sub_ids), 'read')
+
+
 @classmethod
 def _hopu_export_data(cls, records, fields_names, header=False):
     check_export(cls)
+    check_export_rules(cls, records)
     return _export_data(cls, records, fields_names, header=header)
 
 

@@ -9,8 +9,11 @@ from trytond.exceptions import UserError
 from trytond.model.exceptions import AccessError
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, create_employee, set_company)
+from trytond.modules.hopu_crm.tests.alert_tests import (
+    SMTPServer, chinese, commit_mails)
 from trytond.modules.hopu_sysadmin.tests import HopuTranslationTestMixin
 from trytond.pool import Pool
+from trytond.sendmail import SMTPDataManager
 from trytond.tests.test_tryton import (
     DB_NAME, ModuleTestCase, with_transaction)
 from trytond.transaction import Transaction, TransactionError
@@ -138,6 +141,125 @@ class HopuContractTestCase(
                     Line.create([{'contract': contract.id,
                                 'description': "x", 'quantity': 1,
                                 'unit_price': Decimal('1')}])
+
+    def _set_state(self, contracts, state, **values):
+        Contract = Pool().get('hopu.contract')
+        with Transaction().set_context(_hopu_contract_internal=True):
+            Contract.write(contracts, {'state': state, **values})
+
+    @with_transaction()
+    def test_crm3_transfer_moves_contracts(self):
+        """CRM-3: a customer moved to another salesperson takes its contracts
+        not yet ended along; terminated and closed ones stay"""
+        pool = Pool()
+        Contract = pool.get('hopu.contract')
+        Party = pool.get('party.party')
+        company = create_company()
+        with set_company(company):
+            wangfang = create_employee(company, "王芳")
+            liuyang = create_employee(company, "刘洋")
+            party = self._customer()
+            Party.write([party], {'salesperson': wangfang.id})
+            draft, submitted, effective, terminated, closed = (
+                Contract.create([
+                    _contract_values(party, wangfang) for _ in range(5)]))
+            self._set_state([submitted], 'submitted')
+            self._set_state([effective], 'approved')
+            self._set_state([terminated], 'terminated')
+            self._set_state([closed], 'closed')
+            Party.crm_change_owner([party], liuyang, 'transfer')
+            self.assertEqual(
+                [c.salesperson.party.name for c in Contract.browse([
+                            draft, submitted, effective, terminated,
+                            closed])],
+                ["刘洋", "刘洋", "刘洋", "王芳", "王芳"])
+            # Back to the pool: the contracts keep their salesperson
+            Party.crm_change_owner([party], None, 'release')
+            self.assertEqual(Contract(draft.id).salesperson, liuyang)
+
+    @with_transaction()
+    def test_crm32_contract_expiring_alert(self):
+        """CRM-32/CON-7: the scheduled task alerts the salesperson of an
+        effective contract ending within the configured days, until it is
+        renewed or closed; the digest e-mail names it in Chinese"""
+        pool = Pool()
+        Contract = pool.get('hopu.contract')
+        Party = pool.get('party.party')
+        Alert = pool.get('hopu.crm.alert')
+        User = pool.get('res.user')
+        Configuration = pool.get('hopu.crm.configuration')
+        company = create_company()
+        with set_company(company):
+            zh_cn = chinese()
+            wangfang = create_employee(company, "王芳")
+            user, = User.create([{
+                        'login': 'wangfang', 'name': "王芳",
+                        'email': 'wangfang@hopu.example.cn',
+                        'language': zh_cn.id,
+                        'companies': [('add', [company.id])],
+                        'company': company.id,
+                        'employees': [('add', [wangfang.id])],
+                        'employee': wangfang.id,
+                        }])
+            party = self._customer()
+            Party.write([party], {'salesperson': wangfang.id})
+            ending, later, closed, renewed = Contract.create([
+                    _contract_values(party, wangfang,
+                        end_date=dt.date(2026, 12, 31)),
+                    _contract_values(party, wangfang,
+                        end_date=dt.date(2027, 6, 30)),
+                    _contract_values(party, wangfang,
+                        end_date=dt.date(2026, 12, 20)),
+                    _contract_values(party, wangfang,
+                        end_date=dt.date(2026, 12, 25)),
+                    ])
+            self._set_state([ending, later, renewed], 'approved')
+            self._set_state([closed], 'closed')
+            renewal, = Contract.create([_contract_values(party, wangfang,
+                        start_date=dt.date(2026, 12, 26),
+                        end_date=dt.date(2027, 12, 25))])
+            self._set_state([renewal], 'draft', renewal_of=renewed.id)
+
+            datamanager = SMTPDataManager()
+            with SMTPServer() as smtp:
+                sent = Alert.run_alerts(
+                    date=dt.date(2026, 12, 10), datamanager=datamanager)
+                commit_mails(datamanager)
+            # (other tests may have committed contracts of their own)
+            sent = [a for a in sent if a.salesperson == wangfang]
+            self.assertEqual(
+                [(a.kind, str(a.origin), a.due_date) for a in sent],
+                [('contract_expiring', str(ending), dt.date(2026, 12, 31))])
+            alert, = sent
+            self.assertEqual(alert.kind, 'contract_expiring')
+            self.assertEqual(alert.origin, ending)
+            self.assertEqual(alert.due_date, dt.date(2026, 12, 31))
+            self.assertEqual(alert.salesperson, wangfang)
+            (_, to, message), = [m for m in smtp.messages
+                if m[1] == ['wangfang@hopu.example.cn']]
+            body = message.get_content()
+            self.assertIn("【合同即将到期】", body)
+            self.assertIn(
+                f"的合同 {ending.number} 将于 2026-12-31 到期", body)
+
+            def mine():
+                return Alert.search([('salesperson', '=', wangfang.id)])
+
+            # Fewer notice days: not expiring yet
+            configuration = Configuration(1)
+            configuration.contract_expiry_days = 10
+            configuration.save()
+            Alert.generate(date=dt.date(2026, 12, 10))
+            self.assertEqual(mine(), [])
+
+            # Closed: resolved
+            configuration.contract_expiry_days = 30
+            configuration.save()
+            Alert.generate(date=dt.date(2026, 12, 10))
+            self.assertEqual(len(mine()), 1)
+            self._set_state([ending], 'closed')
+            Alert.generate(date=dt.date(2026, 12, 10))
+            self.assertEqual(mine(), [])
 
     def test_con4_approval_race(self):
         """CON-4: two approvers approving the same step at once (two

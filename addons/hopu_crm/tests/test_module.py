@@ -15,6 +15,7 @@ from trytond.modules.hopu_crm.exceptions import (
     ContactValidationError, EmailError, ReportValidationError)
 from trytond.model.exceptions import AccessError
 from trytond.modules.hopu_sysadmin.tests import HopuTranslationTestMixin
+from .alert_tests import CrmAlertTestMixin
 from .organisation_tests import CrmOrganisationTestMixin
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
@@ -41,7 +42,7 @@ def _free_port():
 
 
 class HopuCrmTestCase(
-        CrmOrganisationTestMixin, HopuTranslationTestMixin, CompanyTestMixin,
+        CrmOrganisationTestMixin, CrmAlertTestMixin, HopuTranslationTestMixin, CompanyTestMixin,
         ModuleTestCase):
     "Test Hopu CRM module"
     module = 'hopu_crm'
