@@ -31,7 +31,8 @@ class Party(metaclass=PoolMeta):
                 '_hopu_previous_owners') or {}
             opportunities = [o for o in opportunities
                 if previous.get(o.party.id) is None
-                or previous[o.party.id] == o.employee.id]
+                or previous[o.party.id] == (
+                    o.employee.id if o.employee else None)]
             if opportunities:
                 Opportunity.write(opportunities, {
                         'employee': salesperson.id,
