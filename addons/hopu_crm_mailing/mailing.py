@@ -108,10 +108,12 @@ class _TextExtractor(HTMLParser):
             self.parts.append('\n')
 
     def handle_data(self, data):
-        self.parts.append(data)
+        # Line breaks of the HTML source are no breaks of the text
+        self.parts.append(re.sub(r'\s*\n\s*', ' ', data))
 
     def text(self):
         text = ''.join(self.parts)
+        text = re.sub(r' *\n *', '\n', text)
         return re.sub(r'\n{3,}', '\n\n', text).strip() + '\n'
 
 
@@ -508,9 +510,9 @@ class Recipient(ModelSQL, ModelView):
 
     def _default_email(self):
         if self.contact:
-            return self.contact.email
+            return self.contact.email or None
         if self.customer:
-            return self.customer.email
+            return self.customer.email or None
         return None
 
     def get_rec_name(self, name):
@@ -598,9 +600,10 @@ class Recipient(ModelSQL, ModelView):
             'customer': self.customer.rec_name if self.customer else '',
             'contact': (self.contact.name if self.contact
                 else (self.customer.rec_name if self.customer else '')),
-            'salesperson': (mailing.salesperson.rec_name
+            'salesperson': (mailing.salesperson.party.rec_name
                 if mailing.salesperson else ''),
-            'company': mailing.company.rec_name if mailing.company else '',
+            'company': (mailing.company.party.rec_name
+                if mailing.company else ''),
             'email': self.email or '',
             'unsubscribe_url': self.unsubscribe_url,
             }
@@ -620,16 +623,26 @@ class Recipient(ModelSQL, ModelView):
             PLACEHOLDERS[n] == 'unsubscribe_url'
             for n in MailTemplate(body).get_identifiers()
             if n in PLACEHOLDERS)
+        url = self.unsubscribe_url
         if is_html(body):
             content = render(body, values, escape=True)
+            if not placed:
+                content += gettext(
+                    'hopu_crm_mailing.msg_unsubscribe_footer',
+                    url=html.escape(url, quote=True))
+            text = html_to_text(content)
         else:
+            # Plain text: the HTML part is the escaped text
+            text = render(body, values)
             content = '<p>' + render(
                 html.escape(body), values, escape=True).replace(
                 '\n\n', '</p>\n<p>').replace('\n', '<br/>\n') + '</p>'
-        if not placed:
-            content += gettext(
-                'hopu_crm_mailing.msg_unsubscribe_footer',
-                url=html.escape(self.unsubscribe_url, quote=True))
+            if not placed:
+                text += '\n\n' + gettext(
+                    'hopu_crm_mailing.msg_unsubscribe_footer_text', url=url)
+                content += gettext(
+                    'hopu_crm_mailing.msg_unsubscribe_footer',
+                    url=html.escape(url, quote=True))
         content = (
             '<html><head><meta charset="utf-8"/></head><body>'
             f'{content}</body></html>')
@@ -643,7 +656,7 @@ class Recipient(ModelSQL, ModelView):
         msg['Message-ID'] = make_msgid(domain=host())
         msg['List-Unsubscribe'] = f'<{self.unsubscribe_url}>'
         msg['List-Unsubscribe-Post'] = 'List-Unsubscribe=One-Click'
-        msg.set_content(html_to_text(content))
+        msg.set_content(text)
         msg.add_alternative(content, subtype='html')
         return msg
 

@@ -182,7 +182,7 @@ class HopuCrmMailingTestCase(
             text = body_text(message)
             self.assertIn("王丽007您好", text)
             self.assertIn("感谢客户007科技有限公司一直以来的支持", text)
-            self.assertIn("业务员 [GD0102] 王芳", text)
+            self.assertIn("业务员 王芳", text)
             html = body_html(message)
             self.assertIn("/hopu_crm_mailing/unsubscribe/", html)
             recipient, = [r for r in mailing.recipients
