@@ -26,7 +26,6 @@ from email.message import EmailMessage
 from email.utils import formataddr, getaddresses, make_msgid
 from html.parser import HTMLParser
 
-from sql import Literal
 from sql.aggregate import Count
 
 from trytond.config import config
@@ -39,7 +38,8 @@ from trytond.sendmail import get_smtp_server, send_message
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, without_check_access
 from trytond.url import host, http_base
-from trytond.wizard import Button, StateAction, StateTransition, StateView, Wizard
+from trytond.wizard import (
+    Button, StateAction, StateTransition, StateView, Wizard)
 
 from .exceptions import MailingError, RecipientError, TemplateError
 
@@ -245,7 +245,7 @@ class Mailing(Workflow, ModelSQL, ModelView):
         counts = defaultdict(lambda: defaultdict(int))
         for sub_ids in grouped_slice(mailings):
             cursor.execute(*recipient.select(
-                    recipient.mailing, recipient.state, Count(Literal('*')),
+                    recipient.mailing, recipient.state, Count(recipient.id),
                     where=recipient.mailing.in_([int(m) for m in sub_ids]),
                     group_by=[recipient.mailing, recipient.state]))
             for mailing, state, count in cursor:
@@ -669,7 +669,9 @@ class Recipient(ModelSQL, ModelView):
         OptOut = pool.get('hopu.crm.mailing.optout')
         with without_check_access():
             recipients = cls.browse(recipients)
-            recipients = [r for r in recipients if r.state == 'pending']
+            # A mailing put back to draft meanwhile keeps its lines
+            recipients = [r for r in recipients
+                if r.state == 'pending' and r.mailing.state == 'sending']
             opted_out = OptOut.opted_out(
                 [normalize_email(r.email) for r in recipients])
             unsubscribed = [r for r in recipients
@@ -686,9 +688,14 @@ class Recipient(ModelSQL, ModelView):
                 for recipient in recipients:
                     if recipient in unsubscribed:
                         continue
-                    _, sender = recipient.mailing.get_sender()
                     try:
+                        _, sender = recipient.mailing.get_sender()
                         msg = recipient.get_message()
+                    except Exception as exception:
+                        # Whatever this line has, the others go on
+                        failed.append((recipient, _error(exception)))
+                        continue
+                    try:
                         if server is None:
                             server = get_smtp_server(strict=True)
                         server = send_message(
@@ -696,7 +703,7 @@ class Recipient(ModelSQL, ModelView):
                             server=server, strict=True)
                     except smtplib.SMTPRecipientsRefused as exception:
                         failed.append((recipient, _refusal(exception)))
-                    except (smtplib.SMTPException, OSError) as exception:
+                    except Exception as exception:
                         failed.append((recipient, _error(exception)))
                         if not isinstance(
                                 exception, smtplib.SMTPResponseException):

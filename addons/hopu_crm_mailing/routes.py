@@ -76,10 +76,11 @@ def unsubscribe(request, pool, token):
                 gettext('hopu_crm_mailing.msg_unsubscribe_done_title'),
                 gettext('hopu_crm_mailing.msg_unsubscribe_done',
                     email=email))
+        button = html.escape(
+            gettext('hopu_crm_mailing.msg_unsubscribe_button'))
         form = (
             '<form method="post">'
-            '<button type="submit" name="confirm" value="1">'
-            f'{html.escape(gettext("hopu_crm_mailing.msg_unsubscribe_button"))}'
+            f'<button type="submit" name="confirm" value="1">{button}'
             '</button></form>')
         return _page(
             gettext('hopu_crm_mailing.msg_unsubscribe_confirm_title'),

@@ -149,7 +149,8 @@ class HopuCrmMailingTestCase(
         employee, _ = people['wangfang']
         with set_company(company):
             parties = self._customers(employee, 100)
-            refused, = Contact.search([('email', '=', 'c0@kehu050.example.cn')])
+            refused, = Contact.search([
+                    ('email', '=', 'c0@kehu050.example.cn')])
             refused.email = REFUSED
             refused.save()
             mailing = self._mailing(company, employee, parties)
@@ -200,7 +201,8 @@ class HopuCrmMailingTestCase(
                 self.assertEqual(run_queue(), 1)
             mailing = Mailing(mailing.id)
             self.assertEqual(
-                (mailing.state, mailing.sent, mailing.failed), ('done', 200, 0))
+                (mailing.state, mailing.sent, mailing.failed),
+                ('done', 200, 0))
             self.assertEqual(
                 [rcpt for _, rcpt, _ in server.messages], [[REFUSED]])
 
@@ -238,6 +240,30 @@ class HopuCrmMailingTestCase(
                 run_queue()
             self.assertEqual(Mailing(mailing.id).sent, 4)
             self.assertEqual(len(server.messages), 4)
+
+    @with_transaction()
+    def test_back_to_draft(self):
+        """CRM-33: a mailing put back to draft before the queue ran sends
+        nothing; sent again it sends everything once"""
+        pool = Pool()
+        Mailing = pool.get('hopu.crm.mailing')
+        company, people = self._organisation()
+        employee, _ = people['wangfang']
+        with set_company(company):
+            parties = self._customers(employee, 2)
+            mailing = self._mailing(company, employee, parties)
+            with smtp_server() as server:
+                Mailing.send([mailing])
+                Mailing.draft([mailing])
+                run_queue()
+                self.assertEqual(server.messages, [])
+                mailing = Mailing(mailing.id)
+                self.assertEqual(
+                    (mailing.state, mailing.pending), ('draft', 4))
+                Mailing.send([mailing])
+                run_queue()
+                self.assertEqual(len(server.messages), 4)
+            self.assertEqual(Mailing(mailing.id).state, 'done')
 
     @with_transaction()
     def test_skipped(self):
