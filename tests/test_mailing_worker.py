@@ -8,6 +8,7 @@ PostgreSQL's LISTEN/NOTIFY, so this suite belongs to the PostgreSQL run
 only (with SQLite Tryton runs the queued tasks after the request)."""
 import os
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -73,9 +74,12 @@ class MailingWorkerTestCase(unittest.TestCase):
             log = open(
                 paths.VAR / 'test-logs' / f'mailing-{name}-{port}.log', 'w')
             cls.addClassCleanup(log.close)
+            # A session of its own: trytond-worker's pool processes are
+            # stopped with it
             process = subprocess.Popen(
                 args, cwd=paths.ROOT, env=env, stdout=log,
-                stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+                stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                start_new_session=True)
             cls.processes.append(process)
         cls.addClassCleanup(cls._stop)
         deadline = time.monotonic() + 60
@@ -94,7 +98,10 @@ class MailingWorkerTestCase(unittest.TestCase):
     @classmethod
     def _stop(cls):
         for process in cls.processes:
-            process.terminate()
+            try:
+                os.killpg(process.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
         for process in cls.processes:
             process.wait(timeout=30)
 
