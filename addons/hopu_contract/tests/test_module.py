@@ -9,9 +9,9 @@ from trytond.exceptions import UserError
 from trytond.model.exceptions import AccessError
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, create_employee, set_company)
-from trytond.modules.hopu_crm.tests.alert_tests import (
-    SMTPServer, chinese, commit_mails)
+from trytond.modules.hopu_crm.tests.alert_tests import chinese, commit_mails
 from trytond.modules.hopu_sysadmin.tests import HopuTranslationTestMixin
+from trytond.modules.hopu_sysadmin.tests.mail import smtp_server
 from trytond.pool import Pool
 from trytond.sendmail import SMTPDataManager
 from trytond.tests.test_tryton import (
@@ -221,7 +221,7 @@ class HopuContractTestCase(
             self._set_state([renewal], 'draft', renewal_of=renewed.id)
 
             datamanager = SMTPDataManager()
-            with SMTPServer() as smtp:
+            with smtp_server() as smtp:
                 sent = Alert.run_alerts(
                     date=dt.date(2026, 12, 10), datamanager=datamanager)
                 commit_mails(datamanager)

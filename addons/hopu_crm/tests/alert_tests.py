@@ -1,57 +1,15 @@
 # This file is part of Hopu ERP-CRM.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
 import datetime as dt
-import socket
-from email import message_from_bytes, policy
 
-from aiosmtpd.controller import Controller
-
-from trytond.config import config
 from trytond.modules.company.tests import create_company, set_company
+from trytond.modules.hopu_sysadmin.tests.mail import smtp_server
 from trytond.pool import Pool
 from trytond.sendmail import SMTPDataManager
 from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
 
 from .organisation_tests import _salesperson
-
-
-class SMTPHandler:
-    "An SMTP server that keeps what it receives"
-
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append((
-                envelope.mail_from, list(envelope.rcpt_tos),
-                message_from_bytes(envelope.content, policy=policy.default)))
-        return '250 Message accepted for delivery'
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(('127.0.0.1', 0))
-        return sock.getsockname()[1]
-
-
-class SMTPServer:
-    """A real SMTP server (aiosmtpd) on a free port, set as the [email] uri
-    while the block runs"""
-
-    def __enter__(self):
-        self.handler = SMTPHandler()
-        port = free_port()
-        self.controller = Controller(
-            self.handler, hostname='127.0.0.1', port=port)
-        self.controller.start()
-        self.uri = config.get('email', 'uri')
-        config.set('email', 'uri', f'smtp://127.0.0.1:{port}')
-        return self.handler
-
-    def __exit__(self, *exc):
-        config.set('email', 'uri', self.uri)
-        self.controller.stop()
 
 
 def commit_mails(datamanager):
@@ -159,7 +117,7 @@ class CrmAlertTestMixin:
                         'protection_end': dt.date(2026, 3, 9),
                         }])
             datamanager = SMTPDataManager()
-            with SMTPServer() as smtp:
+            with smtp_server() as smtp:
                 notified = Party.crm_notify_lapsing(
                     date=dt.date(2026, 3, 7), datamanager=datamanager)
                 commit_mails(datamanager)
@@ -178,7 +136,7 @@ class CrmAlertTestMixin:
             self.assertIn("潜在客户乙", english.get_content())
 
             # Not twice for the same protection period
-            with SMTPServer() as smtp:
+            with smtp_server() as smtp:
                 self.assertEqual(Party.crm_notify_lapsing(
                         date=dt.date(2026, 3, 8), datamanager=datamanager),
                     [])
@@ -230,7 +188,7 @@ class CrmAlertTestMixin:
                 later, wangfang, dt.date(2026, 3, 2), dt.date(2026, 3, 15))
 
             datamanager = SMTPDataManager()
-            with SMTPServer() as smtp:
+            with smtp_server() as smtp:
                 sent = Alert.run_alerts(
                     date=dt.date(2026, 3, 10), datamanager=datamanager)
                 commit_mails(datamanager)
@@ -278,7 +236,7 @@ class CrmAlertTestMixin:
                     ('chengang@hopu.example.cn',)].get_content())
 
             # Not sent twice the same day
-            with SMTPServer() as smtp:
+            with smtp_server() as smtp:
                 self.assertEqual(Alert.run_alerts(
                         date=dt.date(2026, 3, 10), datamanager=datamanager),
                     [])
@@ -295,7 +253,7 @@ class CrmAlertTestMixin:
                         'number': "021-50801234",
                         }])
             Record.done([call])
-            with SMTPServer() as smtp:
+            with smtp_server() as smtp:
                 sent = Alert.run_alerts(
                     date=dt.date(2026, 3, 11), datamanager=datamanager)
                 commit_mails(datamanager)

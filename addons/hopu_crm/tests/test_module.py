@@ -1,10 +1,6 @@
 # This file is part of Hopu ERP-CRM.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
 import datetime as dt
-import socket
-from email import message_from_bytes, policy
-
-from aiosmtpd.controller import Controller
 
 from trytond.config import config
 from trytond.modules.company.tests import (
@@ -15,6 +11,7 @@ from trytond.modules.hopu_crm.exceptions import (
     ContactValidationError, EmailError, ReportValidationError)
 from trytond.model.exceptions import AccessError
 from trytond.modules.hopu_sysadmin.tests import HopuTranslationTestMixin
+from trytond.modules.hopu_sysadmin.tests.mail import free_port, smtp_server
 from .alert_tests import CrmAlertTestMixin
 from .organisation_tests import CrmOrganisationTestMixin
 from trytond.pool import Pool
@@ -22,28 +19,9 @@ from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
 
 
-class _Handler:
-    "An SMTP server that keeps what it receives"
-
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append((
-                envelope.mail_from, list(envelope.rcpt_tos),
-                message_from_bytes(envelope.content, policy=policy.default)))
-        return '250 Message accepted for delivery'
-
-
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(('127.0.0.1', 0))
-        return sock.getsockname()[1]
-
-
 class HopuCrmTestCase(
-        CrmOrganisationTestMixin, CrmAlertTestMixin, HopuTranslationTestMixin, CompanyTestMixin,
-        ModuleTestCase):
+        CrmOrganisationTestMixin, CrmAlertTestMixin, HopuTranslationTestMixin,
+        CompanyTestMixin, ModuleTestCase):
     "Test Hopu CRM module"
     module = 'hopu_crm'
 
@@ -173,19 +151,9 @@ class HopuCrmTestCase(
     def test_email_sent_through_smtp(self):
         "CRM-19: an email is sent to a real SMTP server and received"
         company, employee, party = self._customer()
-        handler = _Handler()
-        port = _free_port()
-        controller = Controller(handler, hostname='127.0.0.1', port=port)
-        controller.start()
-        uri = config.get('email', 'uri')
-        try:
-            config.set('email', 'uri', f'smtp://127.0.0.1:{port}')
-            with set_company(company):
-                record = self._email(party, employee)
-                record.__class__.send([record])
-        finally:
-            config.set('email', 'uri', uri)
-            controller.stop()
+        with smtp_server() as handler, set_company(company):
+            record = self._email(party, employee)
+            record.__class__.send([record])
         self.assertEqual(record.state, 'done')
         self.assertTrue(record.sent_date)
         self.assertEqual(len(handler.messages), 1)
@@ -202,7 +170,7 @@ class HopuCrmTestCase(
         uri = config.get('email', 'uri')
         try:
             # Nothing listens on that port
-            config.set('email', 'uri', f'smtp://127.0.0.1:{_free_port()}')
+            config.set('email', 'uri', f'smtp://127.0.0.1:{free_port()}')
             with set_company(company):
                 record = self._email(party, employee)
                 with self.assertRaises(EmailError) as cm:
