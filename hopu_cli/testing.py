@@ -10,6 +10,7 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 import time
 import unittest
 from concurrent.futures import ThreadPoolExecutor
@@ -124,6 +125,37 @@ def _run_job(backend, target, args):
     return backend, target, counts
 
 
+DURATIONS = LOGS / 'durations.json'
+
+
+def _longest_first(jobs):
+    """The jobs in the order of their last duration, longest first; without
+    a record, PostgreSQL jobs (the slowest) before SQLite, the cross-module
+    tests first in each, the browser last"""
+    try:
+        durations = json.loads(DURATIONS.read_text())
+    except (OSError, ValueError):
+        durations = {}
+    fallback = {'postgresql': 2, 'sqlite': 1, 'browser': 0}
+
+    def key(job):
+        backend, target = job
+        return (-durations.get(f'{backend}/{target}', -1),
+            -fallback.get(backend, 0), target != 'tests')
+    return sorted(jobs, key=key)
+
+
+def _save_durations(results):
+    try:
+        durations = json.loads(DURATIONS.read_text())
+    except (OSError, ValueError):
+        durations = {}
+    for backend, target, counts in results:
+        durations[f'{backend}/{target}'] = round(counts['seconds'], 1)
+    LOGS.mkdir(parents=True, exist_ok=True)
+    DURATIONS.write_text(json.dumps(durations, indent=1, sort_keys=True))
+
+
 def main(args):
     backends = [b for b in args.backend.split(',') if b]
     for backend in backends:
@@ -132,25 +164,38 @@ def main(args):
     if 'postgresql' in backends:
         ensure_postgresql()
     targets = args.module or paths.HOPU_MODULES + ['tests']
-    lanes = [[(b, t) for t in targets] for b in backends]
+    jobs = [(b, t) for b in backends for t in targets]
     if not args.no_browser and not args.module:
-        lanes.append([('browser', 'browser')])
+        jobs.append(('browser', 'browser'))
+    jobs = _longest_first(jobs)
 
     results = []
+    queue = list(jobs)
+    lock = threading.Lock()
 
-    def run_lane(lane):
-        for backend, target in lane:
+    def run_jobs():
+        while True:
+            with lock:
+                if not queue:
+                    return
+                backend, target = queue.pop(0)
             backend, target, counts = _run_job(backend, target, args)
-            results.append((backend, target, counts))
             failed = counts['failures'] + counts['errors'] or counts['code']
-            print(f"[{'FAIL' if failed else 'ok'}] {backend:<10} "
-                f"{target:<14} {counts['run']:>4} tests "
-                f"{counts['seconds']:6.1f}s  ({counts['log']})", flush=True)
-            if failed:
-                print(counts['log'].read_text()[-20000:], flush=True)
+            with lock:
+                results.append((backend, target, counts))
+                print(f"[{'FAIL' if failed else 'ok'}] {backend:<10} "
+                    f"{target:<14} {counts['run']:>4} tests "
+                    f"{counts['seconds']:6.1f}s  ({counts['log']})",
+                    flush=True)
+                if failed:
+                    print(counts['log'].read_text()[-20000:], flush=True)
 
+    # Two at a time (the machine's cores), the longest first, so that the
+    # two workers end together
     with ThreadPoolExecutor(max_workers=2) as executor:
-        list(executor.map(run_lane, lanes))
+        for future in [executor.submit(run_jobs) for _ in range(2)]:
+            future.result()
+    _save_durations(results)
 
     print("\n== Tests run per backend ==")
     total_passed = total_failed = 0
