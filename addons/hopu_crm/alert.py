@@ -205,15 +205,25 @@ class Alert(ModelSQL, ModelView):
         and those of every supervisor above them"""
         pool = Pool()
         User = pool.get('res.user')
-        result = {}
+        chains = {}
         for employee in employees:
             chain, seen = [], set()
             while employee and employee.id not in seen:
                 seen.add(employee.id)
                 chain.append(employee.id)
                 employee = employee.supervisor
-            result[chain[0]] = User.search([('employees', 'in', chain)])
-        return result
+            chains[chain[0]] = chain
+        users_of = defaultdict(set)
+        for user in User.search([
+                    ('employees', 'in', list(
+                            {e for c in chains.values() for e in c})),
+                    ], order=[('id', 'ASC')]):
+            for employee in user.employees:
+                users_of[employee.id].add(user)
+        return {
+            employee: sorted(
+                {u for e in chain for u in users_of[e]}, key=lambda u: u.id)
+            for employee, chain in chains.items()}
 
     @classmethod
     def notify(cls, date=None, datamanager=None):

@@ -2,10 +2,9 @@
 # this repository contains the full copyright notices and license terms.
 from sql import Literal, With
 
+from trytond.modules.hopu_sysadmin.speedup import transaction_memo
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
-
-from .speedup import transaction_memo
 
 
 class Rule(metaclass=PoolMeta):

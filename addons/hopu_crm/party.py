@@ -9,6 +9,7 @@ from sql import Null
 from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import Index, ModelView, fields
+from trytond.modules.hopu_sysadmin.speedup import transaction_memo
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval, Id
 from trytond.tools import grouped_slice, reduce_ids
@@ -17,7 +18,6 @@ from trytond.transaction import Transaction, without_check_access
 from .alert import send_to_user
 from .exceptions import AssignError, ClaimError, RecycleError
 from .salesperson import is_crm_admin, is_supervisor, managed_employees
-from .speedup import transaction_memo
 
 CRM_STAGES = [
     (None, ""),

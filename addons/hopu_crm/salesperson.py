@@ -7,6 +7,7 @@ import re
 from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import ModelView, Unique, fields
+from trytond.modules.hopu_sysadmin.speedup import transaction_memo
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.tools import grouped_slice, reduce_ids
@@ -15,7 +16,6 @@ from trytond.transaction import (
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 from .exceptions import SalespersonCodeError, TransferError
-from .speedup import transaction_memo
 
 SALESPERSON_CODE = re.compile(r'^[A-Z]{2}[0-9]{4}$')
 AGENT_PREFIX = re.compile(r'^[A-Z]{2}[0-9]{2}$')

@@ -1,2 +1,3 @@
 # This file is part of Hopu ERP-CRM.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
+from . import speedup  # noqa: F401 (row fetching of trytond, see speedup)

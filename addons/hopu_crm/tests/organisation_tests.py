@@ -134,7 +134,7 @@ class CrmOrganisationTestMixin:
     @with_transaction()
     def test_subtree_follows_writes_in_transaction(self):
         """CRM-2: the subtree and the owners' names kept for a transaction
-        (ir.Rule._hopu_organisation, speedup.transaction_memo) follow a
+        (ir.Rule._hopu_organisation, hopu_sysadmin.speedup.transaction_memo) follow a
         supervisor change or a renaming made in the same transaction"""
         pool = Pool()
         Party = pool.get('party.party')

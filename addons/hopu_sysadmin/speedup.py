@@ -1,6 +1,8 @@
 # This file is part of Hopu ERP-CRM.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
-"""Request-level speed of the customer lists (issue 4, CRM-2).
+"""Request-level speed of every Hopu list (measured on the customer list,
+issue 4, CRM-2). Installed with the base module, as it changes trytond
+for every model.
 
 - ``transaction_memo``: a dict that lives for one transaction and is dropped
   as soon as the transaction writes anything (``Transaction.counter``), for
