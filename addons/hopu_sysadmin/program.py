@@ -22,6 +22,7 @@ from trytond.model import (
     DeactivableMixin, Index, ModelSQL, ModelView, Unique, fields)
 from trytond.model.modelstorage import ModelStorage
 from trytond.pool import Pool, PoolMeta
+from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
 from .exceptions import ExportAccessError
@@ -249,7 +250,6 @@ def check_export_rules(Model, records):
     """CRM-2: Tryton exports the records as instances, read without the
     record rules: check them first, with the check (and message) a read
     makes, for any model that has read rules for the user"""
-    from trytond.tools import grouped_slice
     pool = Pool()
     Rule = pool.get('ir.rule')
     transaction = Transaction()
