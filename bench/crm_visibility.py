@@ -30,7 +30,7 @@ sys.path.insert(0, ROOT)
 sys.path.insert(0, HERE)
 
 FIELDS = [
-    'code', 'name', 'crm_stage', 'salesperson', 'salesperson.rec_name',
+    'code', 'name', 'crm_stage', 'salesperson_name',
     'salesperson_code', 'protection_end']
 
 SQL = '''
@@ -38,8 +38,7 @@ WITH RECURSIVE subtree (id) AS (
         SELECT e.id FROM company_employee e WHERE e.id = ANY(%(employees)s)
     UNION
         SELECT e.id FROM company_employee e JOIN subtree s ON e.supervisor = s.id)
-SELECT p.id, p.code, p.name, p.crm_stage, p.salesperson,
-    '[' || e.salesperson_code || '] ' || ep.name, e.salesperson_code,
+SELECT p.id, p.code, p.name, p.crm_stage, ep.name, e.salesperson_code,
     p.protection_end
 FROM party_party p
 LEFT JOIN company_employee e ON e.id = p.salesperson

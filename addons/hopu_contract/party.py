@@ -14,7 +14,8 @@ class Party(metaclass=PoolMeta):
     contract_demotion_review = fields.Boolean(
         "Demotion Review",
         help="Set when a contract of the customer is terminated (CON-6): "
-        "review whether the customer goes back to potential (CRM-18).")
+        "review whether the customer goes back to potential (CRM-18).",
+        loading='lazy')
 
     @classmethod
     def crm_move_records(cls, parties, salesperson):

@@ -85,7 +85,7 @@ class Party(metaclass=PoolMeta):
             ('small', "21-100 employees"),
             ('medium', "101-500 employees"),
             ('large', "More than 500 employees"),
-            ], "Company Size", states=_lead_states)
+            ], "Company Size", states=_lead_states, loading='lazy')
     crm_source = fields.Selection([
             (None, ""),
             ('cold_visit', "Cold Visit"),
@@ -94,14 +94,15 @@ class Party(metaclass=PoolMeta):
             ('exhibition', "Exhibition"),
             ('internet', "Internet"),
             ('other', "Other"),
-            ], "Source", states=_lead_states)
-    crm_address = fields.Char("Address", states=_lead_states)
+            ], "Source", states=_lead_states, loading='lazy')
+    crm_address = fields.Char("Address", states=_lead_states, loading='lazy')
     crm_tax_id = fields.Char(
         "Tax ID", states=_lead_states,
-        help="The unified social credit code of the company.")
-    crm_name_key = fields.Char("Name Key", readonly=True)
-    crm_phone_key = fields.Char("Phone Key", readonly=True)
-    crm_tax_key = fields.Char("Tax ID Key", readonly=True)
+        help="The unified social credit code of the company.",
+        loading='lazy')
+    crm_name_key = fields.Char("Name Key", readonly=True, loading='lazy')
+    crm_phone_key = fields.Char("Phone Key", readonly=True, loading='lazy')
+    crm_tax_key = fields.Char("Tax ID Key", readonly=True, loading='lazy')
     crm_follow_up_stage = fields.Many2One(
         'hopu.crm.stage', "Follow-up Stage", ondelete='RESTRICT',
         states={
@@ -115,7 +116,8 @@ class Party(metaclass=PoolMeta):
         states={
             'invisible': ~Eval('crm_converted_into'),
             },
-        help="The existing customer this lead was converted into.")
+        help="The existing customer this lead was converted into.",
+        loading='lazy')
     crm_converted_leads = fields.One2Many(
         'party.party', 'crm_converted_into', "Converted Leads",
         readonly=True)
@@ -124,7 +126,8 @@ class Party(metaclass=PoolMeta):
         ondelete='SET NULL',
         states={
             'invisible': ~Eval('crm_cold_visit'),
-            })
+            },
+        loading='lazy')
     crm_contacts = fields.One2Many(
         'hopu.crm.contact', 'customer', "Contacts",
         states={

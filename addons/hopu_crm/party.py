@@ -6,13 +6,11 @@ import datetime as dt
 
 from sql import Null
 
-from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import Index, ModelView, fields
-from trytond.modules.hopu_sysadmin.speedup import transaction_memo
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval, Id
-from trytond.tools import grouped_slice, reduce_ids
+from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, without_check_access
 
 from .alert import send_to_user
@@ -48,27 +46,35 @@ class Party(metaclass=PoolMeta):
     salesperson_code = fields.Function(fields.Char(
             "Salesperson Code",
             help="The giveaway code (赠送代码) of the salesperson."),
-        'get_salesperson_code', searcher='search_salesperson_code')
+        searcher='search_salesperson_code')
+    salesperson_name = fields.Function(fields.Char(
+            "Salesperson",
+            help="The name of the salesperson who owns this customer."),
+        searcher='search_salesperson_name')
     protection_end = fields.Date(
         "Protection Until", readonly=True,
         help="The last day the salesperson holds this potential customer; "
         "afterwards it returns to the pool.")
-    protection_notified = fields.Date("Protection Notice Sent", readonly=True)
+    protection_notified = fields.Date("Protection Notice Sent", readonly=True,
+        loading='lazy')
     pool_date = fields.Date(
         "In Pool Since", readonly=True,
-        help="When the customer returned to the pool.")
+        help="When the customer returned to the pool.",
+        loading='lazy')
     previous_salesperson = fields.Many2One(
         'company.employee', "Previous Salesperson", readonly=True,
         ondelete='SET NULL',
-        help="Who let the customer return to the pool.")
+        help="Who let the customer return to the pool.",
+        loading='lazy')
     in_pool = fields.Function(fields.Boolean(
             "In Pool", help="The customer has no owner: any salesperson "
             "may claim it."),
         'get_in_pool', searcher='search_in_pool')
     recycled = fields.Boolean("In Recycle Bin", readonly=True)
-    recycled_date = fields.DateTime("Deleted On", readonly=True)
+    recycled_date = fields.DateTime("Deleted On", readonly=True, loading='lazy')
     recycled_by = fields.Many2One(
-        'res.user', "Deleted By", readonly=True, ondelete='SET NULL')
+        'res.user', "Deleted By", readonly=True, ondelete='SET NULL',
+        loading='lazy')
     owner_history = fields.One2Many(
         'hopu.crm.customer.owner', 'customer', "Ownership History",
         readonly=True)
@@ -123,34 +129,43 @@ class Party(metaclass=PoolMeta):
             return self.salesperson.salesperson_code
 
     @classmethod
-    def get_salesperson_code(cls, parties, name):
-        # One query: the code is on every line of the customer list, and so
-        # is the owner's name, kept for Employee.get_rec_names
+    def _salesperson_tables(cls, tables):
+        """The owner's employee and party, joined to the customers (the
+        same join as ordering by salesperson): the lists read the owner's
+        code and name in their one SELECT, without a getter nor a second
+        read of the employees for `salesperson.rec_name`"""
         pool = Pool()
         Employee = pool.get('company.employee')
-        party = cls.__table__()
-        employee = Employee.__table__()
-        owner = cls.__table__()
-        cursor = Transaction().connection.cursor()
-        names = transaction_memo('employee_names')
-        ids = list(map(int, parties))
-        codes = dict.fromkeys(ids)
-        for sub_ids in grouped_slice(ids, backend.MAX_QUERY_PARAMS):
-            cursor.execute(*party.join(employee,
-                    condition=party.salesperson == employee.id
-                    ).join(owner, condition=employee.party == owner.id
-                    ).select(party.id, employee.id, employee.salesperson_code,
-                    owner.name, owner.code,
-                    where=reduce_ids(party.id, sub_ids)))
-            for id_, employee_id, code, owner_name, owner_code in cursor:
-                codes[id_] = code
-                names[employee_id] = Employee._hopu_name(
-                    code, owner_name, owner_code)
-        return codes
+        employee_tables = cls._fields['salesperson']._get_target_tables(
+            tables, cls)
+        employee, _ = employee_tables[None]
+        owner_tables = Employee._fields['party']._get_target_tables(
+            employee_tables, Employee)
+        owner, _ = owner_tables[None]
+        return employee, owner
+
+    @classmethod
+    def column_salesperson_code(cls, tables):
+        employee, _ = cls._salesperson_tables(tables)
+        return employee.salesperson_code
 
     @classmethod
     def search_salesperson_code(cls, name, clause):
         return [('salesperson.salesperson_code', *clause[1:])]
+
+    @fields.depends('salesperson')
+    def on_change_with_salesperson_name(self, name=None):
+        if self.salesperson:
+            return self.salesperson.party.name
+
+    @classmethod
+    def column_salesperson_name(cls, tables):
+        _, owner = cls._salesperson_tables(tables)
+        return owner.name
+
+    @classmethod
+    def search_salesperson_name(cls, name, clause):
+        return [('salesperson.party.name', *clause[1:])]
 
     def get_in_pool(self, name):
         return bool(self.crm_stage and not self.salesperson

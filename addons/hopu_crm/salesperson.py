@@ -146,9 +146,7 @@ class Employee(metaclass=PoolMeta):
 
     @classmethod
     def _hopu_names(cls, ids):
-        """The rec_name of the employees, kept for the transaction: the
-        customer list asks for them with the salesperson codes of the
-        customers (Party.get_salesperson_code fills them in)"""
+        "The rec_name of the employees, kept for the transaction"
         pool = Pool()
         Party = pool.get('party.party')
         employee = cls.__table__()
