@@ -82,6 +82,12 @@ class Party(metaclass=PoolMeta):
     @classmethod
     def __setup__(cls):
         super().__setup__()
+        # Every search fills the cache with the eager fields of the records
+        # found; those that no list nor process needs at once for many
+        # customers are read when asked for
+        for name in ['code_alnum', 'code_digit', 'replaced_by',
+                'create_uid', 'write_uid']:
+            getattr(cls, name).loading = 'lazy'
         t = cls.__table__()
         # The customer lists: customers only, in the default order
         cls._sql_indexes.add(Index(t,

@@ -13,8 +13,10 @@ for every model.
   once per row; with psycopg 3 that property builds a new Column object per
   column each time (psycopg issue #446), which made ``search`` of 80 parties
   (about 35 eager columns) cost 2,800 Column objects. The same function with
-  the column names taken once per result, installed in ``trytond.tools`` and
-  ``trytond.model.modelsql`` when the module is imported.
+  the column names taken once per result and the rows fetched by the
+  thousand instead of one by one (psycopg 3's ``arraysize`` is 1),
+  installed in ``trytond.tools`` and ``trytond.model.modelsql`` when the
+  module is imported.
 - ``browse``: ``ModelStorage.__init__`` asserts that every id of the batch
   is an int, once per record, so a browse of n ids checks n² ids (6,400 for
   a list of 80, three browses per customer list). ``browse`` has made them
@@ -39,7 +41,8 @@ def transaction_memo(name):
 
 
 def cursor_dict(cursor, size=None):
-    size = cursor.arraysize if size is None else size
+    # psycopg 3's arraysize is 1: a page of 80 records fetched row by row
+    size = max(cursor.arraysize, 1000) if size is None else size
     names = None
     while True:
         rows = cursor.fetchmany(size)
