@@ -77,8 +77,8 @@ _lead_states = {
 class Party(metaclass=PoolMeta):
     __name__ = 'party.party'
 
-    crm_industry = fields.Char("Industry", states=_lead_states)
-    crm_region = fields.Char("Region", states=_lead_states)
+    crm_industry = fields.Char("Industry", states=_lead_states, loading='lazy')
+    crm_region = fields.Char("Region", states=_lead_states, loading='lazy')
     crm_size = fields.Selection([
             (None, ""),
             ('micro', "1-20 employees"),
@@ -110,7 +110,8 @@ class Party(metaclass=PoolMeta):
             'invisible': ~Eval('crm_stage').in_(['potential', 'follow_up']),
             },
         help="Setting a stage turns a potential customer into a "
-        "follow-up customer.")
+        "follow-up customer.",
+        loading='lazy')
     crm_converted_into = fields.Many2One(
         'party.party', "Converted Into", readonly=True, ondelete='RESTRICT',
         states={

@@ -8,6 +8,7 @@ from sql import Null
 
 from trytond.i18n import gettext
 from trytond.model import Index, ModelView, fields
+from trytond.modules.hopu_sysadmin.sqlcolumn import SQLColumn
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval, Id
 from trytond.tools import grouped_slice
@@ -43,11 +44,11 @@ class Party(metaclass=PoolMeta):
             'readonly': ~_MANAGER & (Eval('id', -1) >= 0),
             },
         help="The salesperson who owns this customer.")
-    salesperson_code = fields.Function(fields.Char(
+    salesperson_code = SQLColumn(fields.Char(
             "Salesperson Code",
             help="The giveaway code (赠送代码) of the salesperson."),
         searcher='search_salesperson_code')
-    salesperson_name = fields.Function(fields.Char(
+    salesperson_name = SQLColumn(fields.Char(
             "Salesperson",
             help="The name of the salesperson who owns this customer."),
         searcher='search_salesperson_name')
