@@ -175,6 +175,68 @@ class CrmOrganisationTestMixin:
             self.assertEqual(reached(), {mine.id: "[GD0112] 甲"})
 
     @with_transaction()
+    def test_customer_list_owner_columns(self):
+        "CRM-1: the customer lists show the owner's name and code"
+        pool = Pool()
+        Party = pool.get('party.party')
+        User = pool.get('res.user')
+        ModelData = pool.get('ir.model.data')
+        company = create_company()
+        with set_company(company):
+            supervisor, user = _salesperson(
+                company, "主管", 'GD0121', login='list_supervisor')
+            User.write([user], {'groups': [('add', [ModelData.get_id(
+                                'hopu_crm', 'group_crm_supervisor')])]})
+            zhang = _salesperson(company, "张伟", 'GD0122', supervisor=supervisor)
+            wang = _salesperson(company, "王芳", 'GD0123', supervisor=supervisor)
+            Party.create([{
+                        'name': "甲公司", 'crm_stage': 'potential',
+                        'salesperson': zhang.id,
+                        }, {
+                        'name': "乙公司", 'crm_stage': 'follow_up',
+                        'salesperson': wang.id,
+                        }, {
+                        'name': "丙公司", 'crm_stage': 'potential',
+                        }])
+            columns = ['name', 'salesperson_name', 'salesperson_code']
+
+            def customer_list(domain=(), order=[('name', 'ASC')]):
+                with Transaction().set_user(user.id), check_access():
+                    parties = Party.search(
+                        [('crm_stage', '!=', None), *domain], order=order)
+                    rows = {r['id']: r
+                        for r in Party.read(list(map(int, parties)), columns)}
+                    return [(rows[p.id]['name'], rows[p.id]['salesperson_name'],
+                            rows[p.id]['salesperson_code']) for p in parties]
+
+            self.assertEqual(customer_list(), [
+                    ("丙公司", None, None),
+                    ("乙公司", "王芳", 'GD0123'),
+                    ("甲公司", "张伟", 'GD0122'),
+                    ])
+            self.assertEqual(
+                customer_list([('salesperson_name', 'ilike', '%张%')]),
+                [("甲公司", "张伟", 'GD0122')])
+            self.assertEqual(
+                customer_list([('salesperson_code', '=', 'GD0123')]),
+                [("乙公司", "王芳", 'GD0123')])
+            for direction, expected in [
+                    ('ASC', ["甲公司", "乙公司"]), ('DESC', ["乙公司", "甲公司"])]:
+                self.assertEqual(
+                    [n for n, *_ in customer_list(
+                                [('salesperson', '!=', None)],
+                                order=[('salesperson_name', direction)])],
+                    expected)
+
+            # A new name is on the next list: nothing kept across requests
+            Party.write([zhang.party], {'name': "张伟强"})
+            self.assertIn(("甲公司", "张伟强", 'GD0122'), customer_list())
+            customer, = Party.search([('name', '=', "甲公司")])
+            self.assertEqual(
+                (customer.salesperson_name, customer.salesperson_code),
+                ("张伟强", 'GD0122'))
+
+    @with_transaction()
     def test_claim_cooldown(self):
         "CRM-4: the previous owner cannot re-claim during the cool-down"
         pool = Pool()
