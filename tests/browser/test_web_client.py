@@ -48,7 +48,7 @@ class WebClientTestCase(unittest.TestCase):
         page.goto(self.url + '/')
         return page
 
-    def login(self, page, login, password):
+    def login(self, page, login, password, menu='系统管理'):
         "The login dialog: database selector, login, then the password"
         dialog = page.locator('.login-dialog')
         expect(dialog.locator('label[for=database]')).to_have_text('数据库')
@@ -68,7 +68,7 @@ class WebClientTestCase(unittest.TestCase):
         page.click('.login-dialog button[type=submit]')
         page.fill('#ask-dialog-entry', password)
         page.click('.ask-dialog .btn-primary')
-        expect(page.locator('#menu')).to_contain_text('系统管理')
+        expect(page.locator('#menu')).to_contain_text(menu)
 
     def open_menu(self, page, *names):
         for name in names:
@@ -101,3 +101,22 @@ class WebClientTestCase(unittest.TestCase):
         tab = page.locator('#tabcontent .tab-pane.active')
         expect(tab).to_contain_text(demo.HEAD_COMPANY)
         self.screenshot(page, 'phone-company-tree')
+
+    def test_salesperson_customer_list(self):
+        "CRM-1 CRM-2: 王芳 opens 客户信息 and sees her customers with owner"
+        page = self.open_page(DESKTOP)
+        self.login(page, 'wangfang', demo.DEMO_PASSWORD, menu='客户管理')
+        self.open_menu(page, '客户管理', '客户信息')
+        tab = page.locator('#tabcontent .tab-pane.active')
+        expect(tab.locator('th')).to_contain_text(['业务员', '编号(赠送代码)'])
+        row = tab.locator('tr', has_text='广州市天河区星辰贸易有限公司')
+        expect(row).to_contain_text('王芳')
+        expect(row).to_contain_text(demo.SALESPERSON_CODES['wangfang'])
+        expect(tab).not_to_contain_text('东莞市长安镇鑫达模具有限公司')
+        self.screenshot(page, 'desktop-salesperson-customers')
+        # 全部: what the rules let her reach, her own and the pool (公海),
+        # not her colleague 刘洋's
+        tab.locator('.nav-tabs a', has_text='全部').click()
+        expect(tab).to_contain_text('惠州市仲恺高新区创新科技有限公司')
+        expect(tab).to_contain_text('广州市天河区星辰贸易有限公司')
+        expect(tab).not_to_contain_text('东莞市长安镇鑫达模具有限公司')
