@@ -9,21 +9,20 @@ from trytond.transaction import Transaction
 
 
 class Rule(metaclass=PoolMeta):
-    """Record rules may use Eval('hopu_employees'): every employee record
-    of the user, whatever company_filter says (CRM-2). A rule such as
-    [('salesperson', 'child_of', Eval('hopu_employees', []), 'supervisor')]
-    covers the user's own records and those of everyone below them; the
-    subtree is resolved by the database at each query, so a change of
-    supervisor takes effect on the next request.
+    """Record rules of the CRM (CRM-2) may use Eval('hopu_employees'):
+    every employee record of the user, whatever company_filter says, and
+    Eval('hopu_subtree'): those and everyone below them at any depth.
 
-    Eval('hopu_subtree') is that subtree as a list of ids, computed by one
-    recursive query per transaction (until it writes), together with the
-    user's employees: the customer rules use
-    [('salesperson', 'in', Eval('hopu_subtree', []))], which the database
-    checks as ``salesperson = ANY(...)`` in the index walk of the list
-    instead of a recursive subquery in every search and read. Nothing is
-    kept after the transaction, so a change of supervisor made by another
-    worker is seen by the next request."""
+    Every owner rule of the Hopu modules (customers, contacts, daily
+    reports, contact records, extension requests, alerts, opportunities,
+    mailings, contracts) is [('salesperson', 'in', Eval('hopu_subtree',
+    []))] or the same through the record's customer, contract or mailing:
+    the database checks it as ``salesperson = ANY(...)`` in the index walk
+    of a list, cheaper than a recursive subquery (``child_of``) in every
+    search and read. The two lists come from one recursive query per
+    transaction (until it writes) and are part of the cache key of the
+    rules. Nothing is kept after the transaction, so a change of supervisor
+    made by another worker is seen by the next request."""
     __name__ = 'ir.rule'
 
     @classmethod
