@@ -69,6 +69,10 @@ class Company(tree(name='rec_name'), metaclass=PoolMeta):
 
     @classmethod
     def set_full_name(cls, companies, name, value):
+        # An empty value is a form that did not set it (Tryton's company
+        # set-up wizard): the party keeps its name
+        if not value:
+            return
         pool = Pool()
         Party = pool.get('party.party')
         parties = [c.party for c in companies if c.party.name != value]
