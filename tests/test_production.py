@@ -3,7 +3,8 @@ server (gunicorn, hopu_cli.wsgi:app) on one PostgreSQL database (SQLite is
 the embedded single-process default, so this suite belongs to the
 PostgreSQL run only). A right granted or
 taken away through one worker is enforced by every worker on the next
-request: no stale cache across workers."""
+request: no stale cache across workers — the same for a change of
+supervisor and the customers a supervisor reaches (issue 4, CRM-2)."""
 import os
 import subprocess
 import sys
@@ -99,3 +100,47 @@ class ProductionTestCase(unittest.TestCase):
         admin.model(
             'hopu.user.right', 'write', [right], {'perm_read': False})
         self.assertEqual(self.reads_rights(clerk), 0)
+
+    def reached_customers(self, client):
+        "The customers of the lists, as seen by each of CALLS calls"
+        seen = set()
+        for _ in range(CALLS):
+            ids = client.model('party.party', 'search', [
+                    ('crm_stage', '!=', None), ('salesperson', '!=', None),
+                    ], 0, None, None)
+            names = frozenset(r['name'] for r in client.model(
+                    'party.party', 'read', ids, ['name']))
+            seen.add(names)
+        self.assertEqual(len(seen), 1, "the workers disagree")
+        return seen.pop()
+
+    def test_supervisor_change_on_every_worker(self):
+        "CRM-2: a change of supervisor is enforced by every worker at once"
+        admin = Client(self.url, self.name)
+        admin.login('admin', demo.ADMIN_PASSWORD)
+        zhangwei = Client(self.url, self.name)
+        zhangwei.login('zhangwei', demo.DEMO_PASSWORD)
+        liuyang_customers = {name for name, owner, *_ in demo.CUSTOMERS
+            if owner == 'liuyang'}
+        self.assertTrue(liuyang_customers)
+        self.assertLessEqual(
+            liuyang_customers, self.reached_customers(zhangwei))
+
+        liuyang, = admin.model('company.employee', 'search', [
+                ('salesperson_code', '=', demo.SALESPERSON_CODES['liuyang']),
+                ], 0, None, None)
+        chengang, = admin.model('company.employee', 'search', [
+                ('salesperson_code', '=', demo.SALESPERSON_CODES['chengang']),
+                ], 0, None, None)
+        zhang, = admin.model('company.employee', 'search', [
+                ('salesperson_code', '=', demo.SALESPERSON_CODES['zhangwei']),
+                ], 0, None, None)
+        # 刘洋 now reports to 陈刚: 张伟 no longer reaches his customers
+        admin.model('company.employee', 'write', [liuyang],
+            {'supervisor': chengang})
+        self.assertFalse(
+            liuyang_customers & self.reached_customers(zhangwei))
+        admin.model('company.employee', 'write', [liuyang],
+            {'supervisor': zhang})
+        self.assertLessEqual(
+            liuyang_customers, self.reached_customers(zhangwei))

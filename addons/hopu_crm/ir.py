@@ -3,7 +3,7 @@
 from sql import Literal, With
 
 from trytond import backend
-from trytond.modules.hopu_sysadmin.speedup import transaction_memo
+from trytond.cache import Cache
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
 
@@ -19,10 +19,16 @@ class Rule(metaclass=PoolMeta):
     []))] or the same through the record's customer, contract or mailing:
     the database checks it as ``salesperson = ANY(...)`` in the index walk
     of a list, cheaper than a recursive subquery (``child_of``) in every
-    search and read. The two lists come from one recursive query per
-    transaction (until it writes) and are part of the cache key of the
-    rules. Nothing is kept after the transaction, so a change of supervisor
-    made by another worker is seen by the next request."""
+    search and read.
+
+    The two lists come from one recursive query per user, kept in a Tryton
+    cache as the rule domains themselves are (``_domain_get_cache``), and
+    part of their cache key. Creating, deleting an employee or changing a
+    supervisor, and changing the employees of a user, clear it: in the
+    transaction at once, in every other worker when it commits (LISTEN/
+    NOTIFY on PostgreSQL with ``[cache] clean_timeout = 0``), so the change
+    takes effect on the next request everywhere, as a change of rights
+    does (tests/test_production.py checks both with two workers)."""
     __name__ = 'ir.rule'
 
     @classmethod
@@ -35,13 +41,22 @@ class Rule(metaclass=PoolMeta):
         "The user's employees and everyone below them at any depth"
         return cls._hopu_organisation()[1]
 
+    _hopu_organisation_cache = Cache(
+        'ir.rule.hopu_organisation', context=False)
+
     @classmethod
     def _hopu_organisation(cls):
-        transaction = Transaction()
-        memo = transaction_memo('hopu_organisation')
-        if transaction.user not in memo:
-            memo[transaction.user] = cls._hopu_organisation_query()
-        return memo[transaction.user]
+        user = Transaction().user
+        organisation = cls._hopu_organisation_cache.get(user)
+        if organisation is None:
+            organisation = cls._hopu_organisation_query()
+            cls._hopu_organisation_cache.set(user, organisation)
+        return organisation
+
+    @classmethod
+    def _hopu_organisation_changed(cls):
+        "A supervisor or the employees of a user changed: every worker forgets"
+        cls._hopu_organisation_cache.clear()
 
     _hopu_organisation_sql = {}
 

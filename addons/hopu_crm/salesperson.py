@@ -104,6 +104,23 @@ class Employee(metaclass=PoolMeta):
             ]
 
     @classmethod
+    def create(cls, vlist):
+        employees = super().create(vlist)
+        Pool().get('ir.rule')._hopu_organisation_changed()
+        return employees
+
+    @classmethod
+    def write(cls, *args):
+        super().write(*args)
+        if any('supervisor' in values for values in args[1::2]):
+            Pool().get('ir.rule')._hopu_organisation_changed()
+
+    @classmethod
+    def delete(cls, employees):
+        super().delete(employees)
+        Pool().get('ir.rule')._hopu_organisation_changed()
+
+    @classmethod
     def preprocess_values(cls, mode, values):
         values = super().preprocess_values(mode, values)
         if values.get('salesperson_code'):
@@ -179,6 +196,27 @@ class Employee(metaclass=PoolMeta):
             super().search_rec_name(name, clause),
             ('salesperson_code', operator, operand, *extra),
             ]
+
+
+class UserEmployee(metaclass=PoolMeta):
+    "The employees of a user decide the records the user reaches (CRM-2)"
+    __name__ = 'res.user-company.employee'
+
+    @classmethod
+    def create(cls, vlist):
+        links = super().create(vlist)
+        Pool().get('ir.rule')._hopu_organisation_changed()
+        return links
+
+    @classmethod
+    def write(cls, *args):
+        super().write(*args)
+        Pool().get('ir.rule')._hopu_organisation_changed()
+
+    @classmethod
+    def delete(cls, links):
+        super().delete(links)
+        Pool().get('ir.rule')._hopu_organisation_changed()
 
 
 class SalespersonTransferStart(ModelView):
