@@ -12,11 +12,14 @@ from trytond.tests.test_tryton import DB_NAME, with_transaction
 from trytond.transaction import Transaction, check_access
 
 
-def _salesperson(company, name, code, supervisor=None, login=None):
+def _salesperson(
+        company, name, code, supervisor=None, login=None, group=None):
+    "An employee with a salesperson code, and a user for a login"
     pool = Pool()
     Party = pool.get('party.party')
     Employee = pool.get('company.employee')
     User = pool.get('res.user')
+    ModelData = pool.get('ir.model.data')
     party = Party(name=name)
     party.save()
     employee = Employee(
@@ -28,6 +31,9 @@ def _salesperson(company, name, code, supervisor=None, login=None):
             login=login, name=name, companies=[company], company=company,
             employees=[employee], employee=employee)
         user.save()
+        if group:
+            User.write([user], {'groups': [
+                        ('add', [ModelData.get_id('hopu_crm', group)])]})
         return employee, user
     return employee
 
@@ -133,20 +139,17 @@ class CrmOrganisationTestMixin:
 
     @with_transaction()
     def test_subtree_follows_writes_in_transaction(self):
-        """CRM-2: the subtree and the owners' names kept for a transaction
-        (ir.Rule._hopu_organisation, hopu_sysadmin.speedup.transaction_memo) follow a
-        supervisor change or a renaming made in the same transaction"""
+        """CRM-2: the subtree (ir.Rule._hopu_organisation, a Tryton cache)
+        and the owners' names follow a supervisor change or a renaming made
+        in the same transaction"""
         pool = Pool()
         Party = pool.get('party.party')
         Employee = pool.get('company.employee')
-        User = pool.get('res.user')
-        ModelData = pool.get('ir.model.data')
         company = create_company()
         with set_company(company):
             supervisor, user = _salesperson(
-                company, "主管", 'GD0111', login='subtree_supervisor')
-            User.write([user], {'groups': [('add', [ModelData.get_id(
-                                'hopu_crm', 'group_crm_supervisor')])]})
+                company, "主管", 'GD0111', login='subtree_supervisor',
+                group='group_crm_supervisor')
             below = _salesperson(company, "甲", 'GD0112', supervisor=supervisor)
             other = _salesperson(company, "乙", 'GD0113')
             mine, theirs = Party.create([{
@@ -179,14 +182,11 @@ class CrmOrganisationTestMixin:
         "CRM-1: the customer lists show the owner's name and code"
         pool = Pool()
         Party = pool.get('party.party')
-        User = pool.get('res.user')
-        ModelData = pool.get('ir.model.data')
         company = create_company()
         with set_company(company):
             supervisor, user = _salesperson(
-                company, "主管", 'GD0121', login='list_supervisor')
-            User.write([user], {'groups': [('add', [ModelData.get_id(
-                                'hopu_crm', 'group_crm_supervisor')])]})
+                company, "主管", 'GD0121', login='list_supervisor',
+                group='group_crm_supervisor')
             zhang = _salesperson(company, "张伟", 'GD0122', supervisor=supervisor)
             wang = _salesperson(company, "王芳", 'GD0123', supervisor=supervisor)
             Party.create([{
