@@ -164,8 +164,13 @@ def create(server, database, modules, company, admin_password_hash=None,
 
 def drop(server, database, missing_ok=False):
     uri = server_uri(server)
+    from trytond.cache import Cache
     from trytond.pool import Pool
     Pool.stop(database)
+    # Nothing this process remembers of the database may outlive it (a
+    # restored account set is another database under the same name); the
+    # other processes clear theirs when their cache listener reconnects
+    Cache.drop(database)
     if uri.startswith('postgresql'):
         Database = backend.Database
         # close the connections of this process to the database
