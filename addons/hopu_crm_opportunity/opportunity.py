@@ -12,7 +12,7 @@ import datetime
 
 from trytond.i18n import gettext
 from trytond.model import (
-    DeactivableMixin, ModelSQL, ModelView, Workflow, fields,
+    DeactivableMixin, Index, ModelSQL, ModelView, Workflow, fields,
     sequence_ordered)
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval, If
@@ -97,6 +97,9 @@ class Opportunity(metaclass=PoolMeta):
     @classmethod
     def __setup__(cls):
         super().__setup__()
+        t = cls.__table__()
+        # The record rules and the reports select by owner (CRM-2, CRM-31)
+        cls._sql_indexes.add(Index(t, (t.employee, Index.Range())))
         cls.party.domain = [
             If(Eval('state').in_(OPEN_STATES),
                 ('crm_stage', 'in', CRM_CUSTOMER_STAGES),
