@@ -2,7 +2,6 @@
 # this repository contains the full copyright notices and license terms.
 from sql import Literal, With
 
-from trytond import backend
 from trytond.cache import Cache
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
@@ -58,32 +57,23 @@ class Rule(metaclass=PoolMeta):
         "A supervisor or the employees of a user changed: every worker forgets"
         cls._hopu_organisation_cache.clear()
 
-    _hopu_organisation_sql = {}
-
     @classmethod
     def _hopu_organisation_query(cls):
         # Plain SQL: searching through the ORM would apply the rules again;
-        # inactive (departed) employees are included, as child_of does.
-        # The statement is the same for every user: it is written once per
-        # backend, as it runs at the start of every request.
+        # inactive (departed) employees are included, as child_of does
+        pool = Pool()
+        user_employee = pool.get('res.user-company.employee').__table__()
+        employee = pool.get('company.employee').__table__()
         transaction = Transaction()
-        query = cls._hopu_organisation_sql.get(backend.name)
-        if query is None:
-            pool = Pool()
-            user_employee = pool.get('res.user-company.employee').__table__()
-            employee = pool.get('company.employee').__table__()
-            tree = With('id', 'own', recursive=True)
-            tree.query = user_employee.select(
-                user_employee.employee, Literal(True),
-                where=user_employee.user == Literal(-1))
-            tree.query |= employee.join(tree,
-                condition=employee.supervisor == tree.id
-                ).select(employee.id, Literal(False))
-            sql, params = tuple(tree.select(tree.id, tree.own, with_=[tree]))
-            assert params == (True, -1, False), params
-            query = cls._hopu_organisation_sql[backend.name] = sql
         cursor = transaction.connection.cursor()
-        cursor.execute(query, (True, transaction.user, False))
+        tree = With('id', 'own', recursive=True)
+        tree.query = user_employee.select(
+            user_employee.employee, Literal(True),
+            where=user_employee.user == transaction.user)
+        tree.query |= employee.join(tree,
+            condition=employee.supervisor == tree.id
+            ).select(employee.id, Literal(False))
+        cursor.execute(*tree.select(tree.id, tree.own, with_=[tree]))
         own, subtree = set(), set()
         for id_, is_own in cursor:
             if is_own:
