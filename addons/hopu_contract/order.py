@@ -34,7 +34,44 @@ CHANGE_FIELDS = [
 
 
 class OrderMixin(ApprovalDocumentMixin):
+    "What change and termination orders share: states, approval, locking"
     __slots__ = ()
+
+    state = fields.Selection(
+        ORDER_STATES, "State", readonly=True, required=True)
+    approvals = fields.One2Many(
+        'hopu.contract.approval', 'document', "Approval Flow",
+        readonly=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order = [('id', 'DESC')]
+        cls._transitions |= {
+            ('draft', 'submitted'),
+            ('submitted', 'draft'),
+            ('submitted', 'approved'),
+            ('draft', 'cancelled'),
+            ('cancelled', 'draft'),
+            }
+        cls._buttons.update({
+                'submit': {
+                    'invisible': Eval('state') != 'draft',
+                    'depends': ['state'],
+                    },
+                'cancel': {
+                    'invisible': Eval('state') != 'draft',
+                    'depends': ['state'],
+                    },
+                'draft': {
+                    'invisible': Eval('state') != 'cancelled',
+                    'depends': ['state'],
+                    },
+                })
+
+    @staticmethod
+    def default_state():
+        return 'draft'
 
     @property
     def approval_contract(self):
@@ -177,45 +214,10 @@ class Change(OrderMixin, Workflow, ModelSQL, ModelView):
         'hopu.contract.change.commission', 'change', "Commission Accrual",
         states=_draft)
     diff = fields.Function(fields.Text("Changes"), 'get_diff')
-    state = fields.Selection(
-        ORDER_STATES, "State", readonly=True, required=True)
-    approvals = fields.One2Many(
-        'hopu.contract.approval', 'document', "Approval Flow",
-        readonly=True)
     version = fields.Many2One(
         'hopu.contract.version', "Old Version", readonly=True)
 
     del _draft
-
-    @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        cls._order = [('id', 'DESC')]
-        cls._transitions |= {
-            ('draft', 'submitted'),
-            ('submitted', 'draft'),
-            ('submitted', 'approved'),
-            ('draft', 'cancelled'),
-            ('cancelled', 'draft'),
-            }
-        cls._buttons.update({
-                'submit': {
-                    'invisible': Eval('state') != 'draft',
-                    'depends': ['state'],
-                    },
-                'cancel': {
-                    'invisible': Eval('state') != 'draft',
-                    'depends': ['state'],
-                    },
-                'draft': {
-                    'invisible': Eval('state') != 'cancelled',
-                    'depends': ['state'],
-                    },
-                })
-
-    @staticmethod
-    def default_state():
-        return 'draft'
 
     @classmethod
     def get_contract_types(cls):
@@ -412,43 +414,8 @@ class Termination(OrderMixin, Workflow, ModelSQL, ModelView):
     settlement_amount = fields.Numeric(
         "Settlement / Refund Amount", digits=(16, 2), states=_draft,
         help="Positive: the customer pays; negative: refunded.")
-    state = fields.Selection(
-        ORDER_STATES, "State", readonly=True, required=True)
-    approvals = fields.One2Many(
-        'hopu.contract.approval', 'document', "Approval Flow",
-        readonly=True)
 
     del _draft
-
-    @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        cls._order = [('id', 'DESC')]
-        cls._transitions |= {
-            ('draft', 'submitted'),
-            ('submitted', 'draft'),
-            ('submitted', 'approved'),
-            ('draft', 'cancelled'),
-            ('cancelled', 'draft'),
-            }
-        cls._buttons.update({
-                'submit': {
-                    'invisible': Eval('state') != 'draft',
-                    'depends': ['state'],
-                    },
-                'cancel': {
-                    'invisible': Eval('state') != 'draft',
-                    'depends': ['state'],
-                    },
-                'draft': {
-                    'invisible': Eval('state') != 'cancelled',
-                    'depends': ['state'],
-                    },
-                })
-
-    @staticmethod
-    def default_state():
-        return 'draft'
 
     @staticmethod
     def default_settlement_amount():
