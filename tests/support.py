@@ -4,6 +4,7 @@ import atexit
 import base64
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -102,6 +103,50 @@ class Client:
 
     def model(self, model, method, *args):
         return self.call(f'model.{model}.{method}', *args, self.context)
+
+
+def service_env(config):
+    "The environment of a server process run with the trytond config file"
+    env = {k: v for k, v in os.environ.items()
+        if k not in {'DB_NAME', 'DB_CACHE'}}
+    env['TRYTOND_CONFIG'] = str(config)
+    return env
+
+
+def start_services(testcase, url, commands, env, log_name):
+    """Start the processes of a production-shaped test class, each in a
+    session of its own (its children are stopped with it) and stopped with
+    the class, and wait until `url` answers"""
+    processes = []
+    for name, args in commands:
+        log = open(paths.VAR / 'test-logs' / f'{log_name}-{name}.log', 'w')
+        testcase.addClassCleanup(log.close)
+        processes.append(subprocess.Popen(
+                args, cwd=paths.ROOT, env=env, stdout=log,
+                stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                start_new_session=True))
+
+    def stop():
+        for process in processes:
+            try:
+                os.killpg(process.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+        for process in processes:
+            process.wait(timeout=30)
+    testcase.addClassCleanup(stop)
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            Client(url).call('common.db.list')
+            return processes
+        except (OSError, RPCError):
+            if time.monotonic() > deadline or any(
+                    p.poll() is not None for p in processes):
+                raise RuntimeError(
+                    f"{', '.join(n for n, _ in commands)} did not start, "
+                    f"see var/test-logs/{log_name}-*.log")
+            time.sleep(0.3)
 
 
 @contextmanager

@@ -8,8 +8,6 @@ PostgreSQL's LISTEN/NOTIFY, so this suite belongs to the PostgreSQL run
 only (with SQLite Tryton runs the queued tasks after the request)."""
 import os
 import re
-import signal
-import subprocess
 import sys
 import time
 import unittest
@@ -24,7 +22,9 @@ from hopu_cli import demo, paths
 from trytond.modules.hopu_crm_mailing.tests.tools import (
     SMTPHandler, body_html)
 
-from .support import Client, RPCError, backend_uri, demo_database, free_port
+from .support import (
+    Client, backend_uri, demo_database, free_port, service_env,
+    start_services)
 
 REFUSED = 'zhou@hengda.example.cn'
 # A generous bound for a busy machine: the test waits for the worker, it
@@ -61,49 +61,13 @@ class MailingWorkerTestCase(unittest.TestCase):
                 ('email', 'from'): '皓普科技 <crm@hopu.example.cn>',
                 ('hopu_crm_mailing', 'url'): cls.url,
                 })
-        env = {k: v for k, v in os.environ.items()
-            if k not in {'DB_NAME', 'DB_CACHE'}}
-        env['TRYTOND_CONFIG'] = str(config)
         bin_ = Path(sys.executable).parent
-        cls.processes = []
-        for name, args in [
+        # trytond-worker's pool processes are stopped with it
+        start_services(cls, cls.url, [
                 ('server', [str(bin_ / 'trytond'), '-d', cls.name]),
                 ('worker', [str(bin_ / 'trytond-worker'), '-d', cls.name,
                         '-n', '1', '-t', '1']),
-                ]:
-            log = open(
-                paths.VAR / 'test-logs' / f'mailing-{name}-{port}.log', 'w')
-            cls.addClassCleanup(log.close)
-            # A session of its own: trytond-worker's pool processes are
-            # stopped with it
-            process = subprocess.Popen(
-                args, cwd=paths.ROOT, env=env, stdout=log,
-                stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                start_new_session=True)
-            cls.processes.append(process)
-        cls.addClassCleanup(cls._stop)
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                Client(cls.url).call('common.db.list')
-                break
-            except (OSError, RPCError):
-                if time.monotonic() > deadline or any(
-                        p.poll() is not None for p in cls.processes):
-                    raise RuntimeError(
-                        "trytond or trytond-worker did not start, "
-                        "see var/test-logs/mailing-*.log")
-                time.sleep(0.3)
-
-    @classmethod
-    def _stop(cls):
-        for process in cls.processes:
-            try:
-                os.killpg(process.pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
-        for process in cls.processes:
-            process.wait(timeout=30)
+                ], service_env(config), f'mailing-{port}')
 
     def _wait_done(self, client, mailing_id):
         deadline = time.monotonic() + DEADLINE

@@ -6,16 +6,15 @@ taken away through one worker is enforced by every worker on the next
 request: no stale cache across workers — the same for a change of
 supervisor and the customers a supervisor reaches (issue 4, CRM-2)."""
 import os
-import subprocess
 import sys
-import time
 import unittest
 from pathlib import Path
 
-from hopu_cli import demo, paths
+from hopu_cli import demo
 
 from .support import (
-    Client, RPCError, backend_uri, demo_database, free_port, hopu)
+    Client, RPCError, backend_uri, demo_database, free_port, hopu,
+    service_env, start_services)
 
 WORKERS = 2
 CALLS = 3 * WORKERS
@@ -37,34 +36,12 @@ class ProductionTestCase(unittest.TestCase):
         config = hopu(
             'config', '--db', cls.db_uri, '--listen', f'127.0.0.1:{port}',
             '--config-name', f'test-prod-{os.getpid()}').stdout.strip()
-        env = {k: v for k, v in os.environ.items()
-            if k not in {'DB_NAME', 'DB_CACHE'}}
-        env['TRYTOND_CONFIG'] = config
-        cls.log = open(paths.VAR / 'test-logs' / f'gunicorn-{port}.log', 'w')
-        cls.addClassCleanup(cls.log.close)
         gunicorn = Path(sys.executable).parent / 'gunicorn'
-        cls.process = subprocess.Popen([
-                str(gunicorn), '--workers', str(WORKERS),
-                '--bind', f'127.0.0.1:{port}', 'hopu_cli.wsgi:app'],
-            cwd=paths.ROOT, env=env, stdout=cls.log, stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL)
-        cls.addClassCleanup(cls._stop)
         cls.url = f'http://127.0.0.1:{port}'
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                Client(cls.url).call('common.db.list')
-                break
-            except (OSError, RPCError):
-                if (cls.process.poll() is not None
-                        or time.monotonic() > deadline):
-                    raise RuntimeError(f"gunicorn did not start: {cls.log.name}")
-                time.sleep(0.3)
-
-    @classmethod
-    def _stop(cls):
-        cls.process.terminate()
-        cls.process.wait(timeout=30)
+        start_services(cls, cls.url, [
+                ('gunicorn', [str(gunicorn), '--workers', str(WORKERS),
+                        '--bind', f'127.0.0.1:{port}', 'hopu_cli.wsgi:app']),
+                ], service_env(config), f'production-{port}')
 
     def reads_rights(self, client):
         "How many of CALLS calls (spread over the workers) may read rights"
