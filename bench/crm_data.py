@@ -10,9 +10,59 @@ Used by bench/crm_visibility.py; run it alone with
     .venv/bin/python bench/crm_data.py NAME [--salespeople 200] …
 """
 import argparse
+import os
 import random
+import subprocess
+import sys
 
 LEVELS = 4
+LOGINS = ['bench_supervisor', 'bench_salesperson']
+HOPU = os.path.join(os.path.dirname(sys.executable), 'hopu')
+
+
+def use_server(db):
+    "Point trytond at the database server, with the config `hopu config` writes"
+    config = subprocess.run([HOPU, 'config', '--db', db],
+        check=True, capture_output=True, text=True).stdout.strip()
+    os.environ['TRYTOND_CONFIG'] = config
+    os.environ['TRYTOND_DATABASE__URI'] = db
+
+
+def existing_users(database):
+    """The bench logins of a database generated before (name → id), or None
+    when it does not exist or has no benchmark data"""
+    from trytond import backend
+    from trytond.pool import Pool
+    from trytond.transaction import Transaction
+    if database not in backend.Database('template1').connect().list():
+        return None
+    Pool(database).init()
+    with Transaction().start(database, 0):
+        User = Pool().get('res.user')
+        users = {u.login: u.id
+            for u in User.search([('login', 'in', LOGINS)])}
+    return users if len(users) == len(LOGINS) else None
+
+
+def setup_database(database, db):
+    "A new database with every Hopu module (hopu setup-db)"
+    subprocess.run([HOPU, 'setup-db', database, '--db', db], check=True)
+
+
+def drop(database):
+    "Drop the database, with the cache listener of this process"
+    from trytond import backend
+    from trytond.cache import Cache
+    from trytond.pool import Pool
+    Pool.stop(database)
+    Cache.drop(database)
+    backend.Database(database).close()
+    main = backend.Database('template1').connect()
+    connection = main.get_connection(autocommit=True)
+    try:
+        main.drop(connection, database)
+    finally:
+        main.put_connection(connection)
 
 
 def level_sizes(salespeople):

@@ -24,7 +24,6 @@ import argparse
 import datetime as dt
 import os
 import statistics
-import subprocess
 import sys
 import time
 
@@ -208,40 +207,19 @@ def main():
         help="reuse the database if it has the benchmark data, and keep it")
     args = parser.parse_args()
 
-    hopu = os.path.join(os.path.dirname(sys.executable), 'hopu')
-    config = subprocess.run([hopu, 'config', '--db', args.db],
-        check=True, capture_output=True, text=True).stdout.strip()
-    os.environ['TRYTOND_CONFIG'] = config
-    os.environ['TRYTOND_DATABASE__URI'] = args.db
-
+    import crm_data
+    crm_data.use_server(args.db)
     from trytond.pool import Pool
     from trytond.transaction import Transaction
 
-    from trytond import backend
-
-    def exists(name):
-        database = backend.Database('template1').connect()
-        return name in database.list()
-
     start = time.perf_counter()
-    users = company_id = None
-    if args.keep and exists(args.name):
-        try:
-            Pool(args.name).init()
-            with Transaction().start(args.name, 0):
-                User = Pool().get('res.user')
-                Company = Pool().get('company.company')
-                users = {u.login: u.id for u in User.search([
-                            ('login', 'in', [
-                                    'bench_supervisor', 'bench_salesperson']),
-                            ])}
-                company_id = Company.search([], limit=1)[0].id
-        except Exception:
-            users = None
-    if not users:
-        subprocess.run([hopu, 'setup-db', args.name, '--db', args.db],
-            check=True)
-        import crm_data
+    users = crm_data.existing_users(args.name) if args.keep else None
+    if users:
+        with Transaction().start(args.name, 0):
+            Company = Pool().get('company.company')
+            company_id = Company.search([], limit=1)[0].id
+    else:
+        crm_data.setup_database(args.name, args.db)
         users = crm_data.generate(
             args.name, args.salespeople, args.customers, args.reports)
         Pool(args.name).init()
@@ -267,15 +245,8 @@ def main():
                 f"{timings['search']:7.1f} {timings['read']:7.1f} "
                 f"{sql_ms:7.1f} {per_request:13.2f} {total:11.2f}")
     if not args.keep:
-        Pool.stop(args.name)
-        database = backend.Database('template1').connect()
-        connection = database.get_connection(autocommit=True)
-        try:
-            database.drop(connection, args.name)
-        finally:
-            database.put_connection(connection)
+        crm_data.drop(args.name)
         print(f"dropped {args.name}")
-
 
 if __name__ == '__main__':
     main()

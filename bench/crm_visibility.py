@@ -20,7 +20,6 @@ query-only part), then the ORM request in parts. Targets (issue 4): ratio under 
 import argparse
 import os
 import statistics
-import subprocess
 import sys
 import time
 
@@ -191,32 +190,14 @@ def main():
         help="drop the database at the end")
     args = parser.parse_args()
 
-    hopu = os.path.join(os.path.dirname(sys.executable), 'hopu')
-    config = subprocess.run([hopu, 'config', '--db', args.db],
-        check=True, capture_output=True, text=True).stdout.strip()
-    os.environ['TRYTOND_CONFIG'] = config
-    os.environ['TRYTOND_DATABASE__URI'] = args.db
-
+    import crm_data
+    crm_data.use_server(args.db)
     from trytond.pool import Pool
-    from trytond.transaction import Transaction
 
     start = time.perf_counter()
-    users = None
-    if args.keep:
-        try:
-            Pool(args.name).init()
-            with Transaction().start(args.name, 0):
-                User = Pool().get('res.user')
-                users = {u.login: u.id for u in User.search([
-                            ('login', 'in', [
-                                    'bench_supervisor', 'bench_salesperson']),
-                            ])}
-        except Exception:
-            users = None
+    users = crm_data.existing_users(args.name) if args.keep else None
     if not users:
-        subprocess.run([hopu, 'setup-db', args.name, '--db', args.db],
-            check=True)
-        import crm_data
+        crm_data.setup_database(args.name, args.db)
         users = crm_data.generate(
             args.name, args.salespeople, args.customers, args.reports)
         print(f"generated {args.salespeople} salespeople, "
@@ -246,18 +227,8 @@ def main():
             f"{t['orm', 'request'] - t['orm', 'inside']:.1f}"
             for login, (t, _) in results.items()))
     if args.drop:
-        from trytond import backend
-        from trytond.cache import Cache
-        # The cache listener (LISTEN/NOTIFY) holds a connection too
-        Pool.stop(args.name)
-        Cache.drop(args.name)
-        database = backend.Database(args.name)
-        database.close()
-        with Transaction().start(
-                None, 0, close=True, autocommit=True) as transaction:
-            database.drop(transaction.connection, args.name)
+        crm_data.drop(args.name)
         print(f"dropped {args.name}")
-
 
 if __name__ == '__main__':
     main()
