@@ -15,11 +15,11 @@ and the same pending list in plain SQL, printing the ratio. Targets: under
 150 ms each. Not run by `make test`.
 """
 import argparse
-from decimal import Decimal
 import os
 import statistics
 import sys
 import time
+from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent

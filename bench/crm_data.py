@@ -21,7 +21,8 @@ HOPU = os.path.join(os.path.dirname(sys.executable), 'hopu')
 
 
 def use_server(db):
-    "Point trytond at the database server, with the config `hopu config` writes"
+    """Point trytond at the database server, with the config `hopu config`
+    writes"""
     config = subprocess.run([HOPU, 'config', '--db', db],
         check=True, capture_output=True, text=True).stdout.strip()
     os.environ['TRYTOND_CONFIG'] = config

@@ -2,7 +2,8 @@
 the ORM (the report model, under the record rules) next to the same
 aggregate in plain SQL, on PostgreSQL.
 
-    .venv/bin/python bench/crm_funnel.py [--db postgresql://postgres@127.0.0.1:5432/]
+    .venv/bin/python bench/crm_funnel.py \
+        [--db postgresql://postgres@127.0.0.1:5432/]
         [--name hopu_bench_opportunity] [--salespeople 200]
         [--customers 100000] [--reports 500000] [--opportunities 100000]
         [--repeat 20] [--keep]
@@ -18,7 +19,8 @@ record rules applied and each computing the aggregate once; and the sales
 statistics (won per salesperson and month) the same way. Each against the
 same aggregate written in plain SQL in the same run. Prints the medians,
 the ratio per request (the slower of search and read over SQL; target:
-under 3) and the ratio of both requests together over one SQL query. Drops the database at the end unless --keep. Not run by
+under 3) and the ratio of both requests together over one SQL query.
+Drops the database at the end unless --keep. Not run by
 `make test`."""
 import argparse
 import datetime as dt
@@ -247,6 +249,7 @@ def main():
     if not args.keep:
         crm_data.drop(args.name)
         print(f"dropped {args.name}")
+
 
 if __name__ == '__main__':
     main()

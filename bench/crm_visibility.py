@@ -1,7 +1,8 @@
 """CRM-2 visibility benchmark: the customer list through the ORM with the
 record rules, next to the same query in plain SQL, on PostgreSQL.
 
-    .venv/bin/python bench/crm_visibility.py [--db postgresql://postgres@127.0.0.1:5432/]
+    .venv/bin/python bench/crm_visibility.py \
+        [--db postgresql://postgres@127.0.0.1:5432/]
         [--name hopu_bench] [--salespeople 200] [--customers 100000]
         [--reports 500000] [--repeat 50] [--keep] [--drop]
 
@@ -15,7 +16,8 @@ the medians and the ratios ORM / SQL for three spans: the whole request
 execute + fetch), in cursor.execute (the statements the ORM sends against
 the one plain statement, as the client waits for them) and on the server
 (planning + execution time of the same statements by EXPLAIN ANALYZE, the
-query-only part), then the ORM request in parts. Targets (issue 4): ratio under 3, supervisor list under
+query-only part), then the ORM request in parts. Targets (issue 4): ratio
+under 3, supervisor list under
 150 ms. Not run by `make test`."""
 import argparse
 import os
@@ -36,7 +38,8 @@ SQL = '''
 WITH RECURSIVE subtree (id) AS (
         SELECT e.id FROM company_employee e WHERE e.id = ANY(%(employees)s)
     UNION
-        SELECT e.id FROM company_employee e JOIN subtree s ON e.supervisor = s.id)
+        SELECT e.id FROM company_employee e
+        JOIN subtree s ON e.supervisor = s.id)
 SELECT p.id, p.code, p.name, p.crm_stage, ep.name, e.salesperson_code,
     p.protection_end
 FROM party_party p
@@ -178,7 +181,8 @@ def measure(database, user_id, repeat, clock):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('--db', default='postgresql://postgres@127.0.0.1:5432/')
+    parser.add_argument(
+        '--db', default='postgresql://postgres@127.0.0.1:5432/')
     parser.add_argument('--name', default='hopu_bench')
     parser.add_argument('--salespeople', type=int, default=200)
     parser.add_argument('--customers', type=int, default=100_000)
@@ -229,6 +233,7 @@ def main():
     if args.drop:
         crm_data.drop(args.name)
         print(f"dropped {args.name}")
+
 
 if __name__ == '__main__':
     main()

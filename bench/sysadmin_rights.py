@@ -46,8 +46,8 @@ def main():
         ':memory:' if backend == 'sqlite' else f'bench_hopu_{os.getpid()}')
     os.environ.setdefault('DB_CACHE', str(paths.test_cache_dir(backend)))
 
-    from trytond.tests.test_tryton import activate_module, drop_db
     from trytond.pool import Pool
+    from trytond.tests.test_tryton import activate_module, drop_db
     from trytond.transaction import Transaction
 
     activate_module(['hopu_sysadmin'])

@@ -12,6 +12,7 @@ def update(module):
     os.environ['DB_NAME'] = ':memory:'
     os.environ.setdefault('DB_CACHE', str(paths.test_cache_dir('sqlite')))
     import polib
+
     from trytond.pool import Pool
     from trytond.tests.test_tryton import DB_NAME, activate_module
     from trytond.tools import find_path

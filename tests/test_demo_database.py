@@ -84,7 +84,8 @@ class DemoDatabaseTestCase(unittest.TestCase):
                 customers(supervisor))
             own = contracts(salesperson)
             self.assertEqual(
-                len(own), len([c for c in demo.CONTRACTS if c[1] == 'wangfang']))
+                len(own),
+                len([c for c in demo.CONTRACTS if c[1] == 'wangfang']))
             self.assertEqual({s for s, _ in own}, {'[GD0103] 王芳'})
             team = contracts(supervisor)
             self.assertEqual(len(team), len(demo.CONTRACTS))

@@ -19,12 +19,10 @@ from pathlib import Path
 from aiosmtpd.controller import Controller
 
 from hopu_cli import demo, paths
-from trytond.modules.hopu_crm_mailing.tests.tools import (
-    SMTPHandler, body_html)
+from trytond.modules.hopu_crm_mailing.tests.tools import SMTPHandler, body_html
 
 from .support import (
-    Client, backend_uri, demo_database, free_port, service_env,
-    start_services)
+    Client, backend_uri, demo_database, free_port, service_env, start_services)
 
 REFUSED = 'zhou@hengda.example.cn'
 # A generous bound for a busy machine: the test waits for the worker, it

@@ -13,8 +13,8 @@ from pathlib import Path
 from hopu_cli import demo
 
 from .support import (
-    Client, RPCError, backend_uri, demo_database, free_port, hopu,
-    service_env, start_services)
+    Client, RPCError, backend_uri, demo_database, free_port, hopu, service_env,
+    start_services)
 
 WORKERS = 2
 CALLS = 3 * WORKERS

@@ -14,8 +14,7 @@ back to draft. Earlier rounds stay in the visible flow."""
 import datetime as dt
 
 from trytond.i18n import gettext
-from trytond.model import (
-    Index, ModelSQL, ModelView, sequence_ordered, fields)
+from trytond.model import Index, ModelSQL, ModelView, fields, sequence_ordered
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction, without_check_access

@@ -365,7 +365,6 @@ class Contract(ApprovalDocumentMixin, Workflow, ModelSQL, ModelView):
                     },
                 })
 
-
     @staticmethod
     def default_company():
         return Transaction().context.get('company')
@@ -504,8 +503,8 @@ class Contract(ApprovalDocumentMixin, Workflow, ModelSQL, ModelView):
                     ('sequence_type', '=', sequence_type),
                     ('company', '=', company_id),
                     ], limit=1) or Sequence.search([
-                    ('sequence_type', '=', sequence_type),
-                    ('company', '=', None),
+                        ('sequence_type', '=', sequence_type),
+                        ('company', '=', None),
                     ], limit=1)
             if not sequences:
                 raise ContractValidationError(gettext(
@@ -827,7 +826,6 @@ class Version(ModelSQL, ModelView):
         t = cls.__table__()
         cls._sql_indexes.add(
             Index(t, (t.contract, Index.Range()), (t.number, Index.Range())))
-
 
     def get_rec_name(self, name):
         return f'{self.contract.rec_name} v{self.number}'

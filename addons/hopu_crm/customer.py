@@ -344,4 +344,3 @@ class Party(metaclass=PoolMeta):
     @ModelView.button_action('hopu_crm.wizard_demote')
     def crm_demote(cls, parties):
         pass
-

@@ -72,7 +72,8 @@ class Party(metaclass=PoolMeta):
             "may claim it."),
         'get_in_pool', searcher='search_in_pool')
     recycled = fields.Boolean("In Recycle Bin", readonly=True)
-    recycled_date = fields.DateTime("Deleted On", readonly=True, loading='lazy')
+    recycled_date = fields.DateTime(
+        "Deleted On", readonly=True, loading='lazy')
     recycled_by = fields.Many2One(
         'res.user', "Deleted By", readonly=True, ondelete='SET NULL',
         loading='lazy')

@@ -351,7 +351,7 @@ class DailyReport(ModelSQL, ModelView):
         if parties:
             action_id = ModelData.get_id('hopu_crm', 'act_lead_form')
             action, = Action.get_action_values(
-            'ir.action.act_window', [action_id])
+                'ir.action.act_window', [action_id])
             action['res_id'] = [p.id for p in parties]
             action['views'] = list(reversed(action.get('views') or []))
             return action

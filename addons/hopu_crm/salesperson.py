@@ -11,8 +11,7 @@ from trytond.modules.hopu_sysadmin.speedup import transaction_memo
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.tools import grouped_slice, reduce_ids
-from trytond.transaction import (
-    Transaction, without_check_access)
+from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 from .exceptions import SalespersonCodeError, TransferError

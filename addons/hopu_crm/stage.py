@@ -3,9 +3,9 @@
 "CRM-14 follow-up stages and the history of every stage change"
 import datetime
 
+from trytond.i18n import gettext
 from trytond.model import (
     DeactivableMixin, ModelSQL, ModelView, fields, sequence_ordered)
-from trytond.i18n import gettext
 from trytond.model.exceptions import AccessError
 from trytond.transaction import Transaction
 

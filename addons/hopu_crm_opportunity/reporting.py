@@ -25,9 +25,11 @@ from trytond.model import ModelSQL, ModelView, fields
 from trytond.modules.currency.fields import Monetary
 from trytond.modules.hopu_sysadmin.report import SofficeReport
 from trytond.modules.sale_opportunity.opportunity_reporting import (
-    AbstractConversionTimeseries, EmployeeMixin)
+    AbstractConversionTimeseries)
 from trytond.modules.sale_opportunity.opportunity_reporting import \
     Context as OpportunityReportingContext
+from trytond.modules.sale_opportunity.opportunity_reporting import (
+    EmployeeMixin)
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import (
     Transaction, inactive_records, without_check_access)

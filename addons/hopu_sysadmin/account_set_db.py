@@ -143,15 +143,15 @@ def create(server, database, modules, company, admin_password_hash=None,
         env = dict(os.environ, TRYTOND_CONFIG=conf, TRYTONPASSFILE=passfile)
         bindir = os.path.dirname(sys.executable)
         _run([os.path.join(bindir, 'trytond-admin'), '-c', conf,
-                '-d', database, '--activate-dependencies',
-                '-u', *modules, '-l', 'zh_CN',
-                '--email', email or 'admin@example.com'],
+              '-d', database, '--activate-dependencies',
+              '-u', *modules, '-l', 'zh_CN',
+              '--email', email or 'admin@example.com'],
             env=env, database=database)
         env['HOPU_ACCOUNT_SET_COMPANY'] = repr(company)
         if admin_password_hash:
             env['HOPU_ACCOUNT_SET_ADMIN_HASH'] = admin_password_hash
         _run([sys.executable, '-m',
-                'trytond.modules.hopu_sysadmin.account_set_init', database],
+              'trytond.modules.hopu_sysadmin.account_set_init', database],
             env=env, database=database)
     except Exception:
         drop(server, database, missing_ok=True)
@@ -213,7 +213,7 @@ def backup(server, database):
     if uri.startswith('postgresql'):
         path = os.path.join(backup_dir(), f'{database}-{stamp}.dump')
         _run(['pg_dump', '-Fc', '-f', path,
-                '--dbname', uri.rstrip('/') + '/' + database],
+              '--dbname', uri.rstrip('/') + '/' + database],
             database=database)
     else:
         path = os.path.join(backup_dir(), f'{database}-{stamp}.sqlite')
@@ -241,7 +241,7 @@ def restore(server, database, path):
                 "ENCODING 'unicode'")
         try:
             _run(['pg_restore', '--no-owner', '--dbname',
-                    uri.rstrip('/') + '/' + database, path],
+                  uri.rstrip('/') + '/' + database, path],
                 database=database)
         except Exception:
             drop(server, database, missing_ok=True)

@@ -4,9 +4,9 @@
 inside its new database and give the administrator it and the password
 of the administrator who created it."""
 import ast
-from decimal import Decimal
 import os
 import sys
+from decimal import Decimal
 
 
 def main(database):

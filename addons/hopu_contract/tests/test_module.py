@@ -14,8 +14,7 @@ from trytond.modules.hopu_sysadmin.tests import HopuTranslationTestMixin
 from trytond.modules.hopu_sysadmin.tests.mail import smtp_server
 from trytond.pool import Pool
 from trytond.sendmail import SMTPDataManager
-from trytond.tests.test_tryton import (
-    DB_NAME, ModuleTestCase, with_transaction)
+from trytond.tests.test_tryton import DB_NAME, ModuleTestCase, with_transaction
 from trytond.transaction import Transaction, TransactionError
 
 

@@ -2,7 +2,6 @@
 # this repository contains the full copyright notices and license terms.
 "Helpers for the contract scenarios"
 from proteus import Model
-
 from trytond.modules.hopu_sysadmin.tests.tools import grant_rights
 
 GROUPS = {

@@ -187,7 +187,8 @@ class CrmOrganisationTestMixin:
             supervisor, user = _salesperson(
                 company, "主管", 'GD0121', login='list_supervisor',
                 group='group_crm_supervisor')
-            zhang = _salesperson(company, "张伟", 'GD0122', supervisor=supervisor)
+            zhang = _salesperson(
+                company, "张伟", 'GD0122', supervisor=supervisor)
             wang = _salesperson(company, "王芳", 'GD0123', supervisor=supervisor)
             Party.create([{
                         'name': "甲公司", 'crm_stage': 'potential',
@@ -206,7 +207,8 @@ class CrmOrganisationTestMixin:
                         [('crm_stage', '!=', None), *domain], order=order)
                     rows = {r['id']: r
                         for r in Party.read(list(map(int, parties)), columns)}
-                    return [(rows[p.id]['name'], rows[p.id]['salesperson_name'],
+                    return [(rows[p.id]['name'],
+                            rows[p.id]['salesperson_name'],
                             rows[p.id]['salesperson_code']) for p in parties]
 
             self.assertEqual(customer_list(), [
@@ -358,4 +360,3 @@ class CrmOrganisationTestMixin:
                 user.active = False
             User.save(users)
             transaction.commit()
-

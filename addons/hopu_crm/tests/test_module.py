@@ -3,20 +3,21 @@
 import datetime as dt
 
 from trytond.config import config
+from trytond.model.exceptions import AccessError
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, create_employee, set_company)
 from trytond.modules.hopu_crm.customer import (
     normalize_code, normalize_name, normalize_phone)
 from trytond.modules.hopu_crm.exceptions import (
     ContactValidationError, EmailError, ReportValidationError)
-from trytond.model.exceptions import AccessError
 from trytond.modules.hopu_sysadmin.tests import HopuTranslationTestMixin
 from trytond.modules.hopu_sysadmin.tests.mail import free_port, smtp_server
-from .alert_tests import CrmAlertTestMixin
-from .organisation_tests import CrmOrganisationTestMixin
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
+
+from .alert_tests import CrmAlertTestMixin
+from .organisation_tests import CrmOrganisationTestMixin
 
 
 class HopuCrmTestCase(

@@ -2,7 +2,9 @@
 # this repository contains the full copyright notices and license terms.
 "A real SMTP server for the tests of CRM-33 (aiosmtpd in a thread)"
 from trytond.modules.hopu_sysadmin.tests.mail import (  # noqa: F401
-    SMTPHandler, body_html, body_text, free_port, smtp_server as _smtp_server)
+    SMTPHandler, body_html, body_text, free_port)
+from trytond.modules.hopu_sysadmin.tests.mail import \
+    smtp_server as _smtp_server  # noqa: F401
 
 SENDER = '皓普科技 <crm@hopu.example.cn>'
 

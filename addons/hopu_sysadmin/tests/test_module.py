@@ -165,10 +165,10 @@ class HopuSysadminTestCase(
                 head.save()
             self.assertIn('recursion', type(cm.exception).__name__.lower())
 
-
     @with_transaction()
     def test_company_fields_and_delete_referenced(self):
-        "SYS-1: code, short and full name, phone, fax; delete refused while referenced"
+        """SYS-1: code, short and full name, phone, fax;
+        delete refused while referenced"""
         pool = Pool()
         Company = pool.get('company.company')
         Employee = pool.get('company.employee')
@@ -230,7 +230,8 @@ class HopuSysadminTestCase(
 
     @with_transaction()
     def test_admin_password_forces_change(self):
-        "SYS-4: an account has no password; admin sets one, change forced at next login"
+        """SYS-4: an account has no password; admin sets one,
+        change forced at next login"""
         pool = Pool()
         User = pool.get('res.user')
         PasswordSet = pool.get('hopu.user.password.set', type='wizard')
@@ -366,7 +367,7 @@ class HopuSysadminTestCase(
         logs = Log.search([('account', '=', user.id)], order=[('id', 'ASC')])
         self.assertEqual(
             [(l.action, l.field_name, l.old_value, l.new_value,
-                    l.changed_by and l.changed_by.login) for l in logs],
+              l.changed_by and l.changed_by.login) for l in logs],
             [('create', None, None, None, 'admin'),
                 ('write', 'name', "王芳", "王芳芳", 'clerk'),
                 ('write', 'hopu_password_change', "No", "Yes", 'clerk'),
@@ -756,10 +757,10 @@ class HopuSysadminTestCase(
                         'company': company.id, 'server': 'localhost',
                         'database': 'hopu_sh'}])
 
-
     @with_transaction()
     def test_account_set_databases(self):
-        "SYS-2/SYS-9: account set create, duplicate, backup, archive, restore, delete"
+        """SYS-2/SYS-9: account set create, duplicate, backup, archive,
+        restore, delete"""
         pool = Pool()
         AccountSet = pool.get('hopu.account_set')
         from trytond.modules.hopu_sysadmin import account_set_db
@@ -826,7 +827,8 @@ class HopuSysadminTestCase(
 
     @with_transaction()
     def test_account_set_unreachable_server(self):
-        "SYS-2: a server that can't be reached gets a clear error, nothing created"
+        """SYS-2: a server that can't be reached gets a clear error,
+        nothing created"""
         pool = Pool()
         AccountSet = pool.get('hopu.account_set')
         company = create_company()
