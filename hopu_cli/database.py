@@ -59,10 +59,10 @@ def create_empty(name, db_uri=None):
 
 
 def admin(name, db_uri=None, modules=None, languages=('zh_CN',),
-        password=None, email=None, check=True):
+        password=None, email=None, check=True, sqlite_dir=None):
     """Run trytond-admin on the database: initialise it if needed, activate
     or update the modules and load the languages"""
-    env = paths.trytond_environ(db_uri, name='cli')
+    env = paths.trytond_environ(db_uri, name='cli', sqlite_dir=sqlite_dir)
     cmd = [
         os.path.join(os.path.dirname(sys.executable), 'trytond-admin'),
         '-d', name, '--activate-dependencies']
@@ -70,7 +70,8 @@ def admin(name, db_uri=None, modules=None, languages=('zh_CN',),
         cmd += ['-u', *modules]
     if languages:
         cmd += ['-l', *languages]
-    cmd += ['--email', email or '']
+    if email is not None:
+        cmd += ['--email', email]
     with tempfile.NamedTemporaryFile('w', suffix='.pass') as passfile:
         if password:
             passfile.write(password + '\n')
@@ -86,18 +87,50 @@ def admin(name, db_uri=None, modules=None, languages=('zh_CN',),
     return result
 
 
+def _template_store(db_uri):
+    from trytond.modules.hopu_sysadmin import database_template
+    return database_template, database_template.store(
+        paths.normalize_uri(db_uri), paths.SQLITE_DIR)
+
+
+def create_activated(name, db_uri=None, modules=None, languages=('zh_CN',),
+        password='admin', email='admin@example.com'):
+    """Create the database with the modules activated and the languages
+    loaded, as a copy of the template of the module set (activated once per
+    change of the sources), then give its administrator password and e-mail
+    address"""
+    _backend(db_uri)
+    database_template, store = _template_store(db_uri)
+
+    def build(template):
+        # the template's administrator password is thrown away: each copy
+        # gets its own below
+        import secrets
+        sqlite_dir = getattr(store, 'templates', None)
+        if sqlite_dir is None:
+            create_empty(template, db_uri)
+        else:
+            import sqlite3
+            sqlite_dir.mkdir(parents=True, exist_ok=True)
+            sqlite3.connect(sqlite_dir / f'{template}.sqlite').close()
+        admin(template, db_uri, modules, languages,
+            password=secrets.token_urlsafe(24), email='admin@example.com',
+            sqlite_dir=sqlite_dir)
+    database_template.create(store, name, modules, languages, build)
+    admin(name, db_uri, password=password, email=email, languages=())
+
+
 def setup(name, db_uri=None, password='admin', email='admin@example.com',
         modules=None):
     """Create (when missing) and activate a Hopu database.
     Return True when it was created by this call."""
     modules = modules or paths.HOPU_MODULES
-    created = False
     if not exists(name, db_uri):
-        create_empty(name, db_uri)
-        created = True
-    if created or not is_initialised(name, db_uri):
+        create_activated(name, db_uri, modules, password=password,
+            email=email)
+        return True
+    if not is_initialised(name, db_uri):
         admin(name, db_uri, modules, password=password, email=email)
-        created = True
-    else:
-        admin(name, db_uri, modules)
-    return created
+        return True
+    admin(name, db_uri, modules)
+    return False

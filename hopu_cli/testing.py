@@ -5,6 +5,7 @@ pytest ignores Tryton's load_tests() and would skip the scenarios, so the
 tests run under unittest, loaded by name (load_tests honoured), one process
 per backend and suite. The output ends with the count per backend and the
 line 'N passed, N failed'."""
+import hashlib
 import json
 import os
 import shutil
@@ -19,6 +20,9 @@ from pathlib import Path
 from . import paths
 
 LOGS = paths.VAR / 'test-logs'
+# PostgreSQL test templates: one checkout's by the hash of its path
+TEST_TEMPLATE_PREFIX = 'hopu_t{}_'.format(
+    hashlib.sha256(str(paths.ROOT).encode()).hexdigest()[:6])
 
 
 class PostgreSQLUnavailable(Exception):
@@ -65,6 +69,56 @@ def _suites(target):
     return sorted(f'{package}.{p.stem}' for p in folder.glob('test_*.py'))
 
 
+def _pg_template_cache(db_uri):
+    """trytond's test database cache (DB_CACHE) on PostgreSQL as template
+    databases, copied by CREATE DATABASE … TEMPLATE (a second) instead of
+    pg_dump/pg_restore files, named after the sources (trytond keys them by
+    module names only) and hidden from database lists (IS_TEMPLATE)"""
+    from trytond.modules.hopu_sysadmin import database_template
+    from trytond.tests import test_tryton, tools
+    store = database_template.PostgreSQL(db_uri)
+    prefix = f'{TEST_TEMPLATE_PREFIX}{paths.source_digest()[:12]}_'
+
+    def template(name):
+        return prefix + hashlib.sha256(name.encode()).hexdigest()[:20]
+
+    def restore_db_cache(name):
+        if not store.exists(template(name)):
+            return False
+        test_tryton.drop_db()
+        store.copy(template(name), test_tryton.DB_NAME)
+        test_tryton.Pool(test_tryton.DB_NAME).init()
+        return True
+
+    def backup_db_cache(name):
+        name = template(name)
+        if store.exists(name):
+            return
+        # no connection of this process may stay on the copied database
+        test_tryton.backend.Database(test_tryton.DB_NAME).close()
+        built = f'{name}_{os.getpid()}'
+        store.copy(test_tryton.DB_NAME, built)
+        try:
+            store.publish(built, name)
+        except Exception:
+            # another process published the same template meanwhile
+            store.drop(built)
+
+    for module in [test_tryton, tools]:
+        module.restore_db_cache = restore_db_cache
+        module.backup_db_cache = backup_db_cache
+
+
+def drop_stale_test_templates(db_uri=paths.DEFAULT_PG_URI):
+    "The PostgreSQL test templates of older sources of this checkout"
+    from trytond.modules.hopu_sysadmin import database_template
+    store = database_template.PostgreSQL(db_uri)
+    current = f'{TEST_TEMPLATE_PREFIX}{paths.source_digest()[:12]}_'
+    for name in store.names(TEST_TEMPLATE_PREFIX):
+        if not name.startswith(current):
+            store.drop(name)
+
+
 def run_worker(backend, target, result_file, patterns=None, failfast=False):
     "In a child process: run one target on one backend and write counts"
     db_uri = paths.DEFAULT_PG_URI if backend == 'postgresql' else 'sqlite'
@@ -80,6 +134,8 @@ def run_worker(backend, target, result_file, patterns=None, failfast=False):
         else ':memory:')
     os.environ['HOPU_TEST_BACKEND'] = backend
     sys.path.insert(0, str(paths.ROOT))
+    if backend == 'postgresql':
+        _pg_template_cache(db_uri)
 
     loader = unittest.TestLoader()
     if patterns:
@@ -163,6 +219,7 @@ def main(args):
             sys.exit(f"unknown backend {backend!r}")
     if 'postgresql' in backends:
         ensure_postgresql()
+        drop_stale_test_templates()
     targets = args.module or paths.HOPU_MODULES + ['tests']
     jobs = [(b, t) for b in backends for t in targets]
     if not args.no_browser and not args.module:

@@ -19,6 +19,8 @@ from configparser import ConfigParser
 
 from trytond import backend, config
 
+from . import database_template
+
 LOCAL_NAMES = {'localhost', '127.0.0.1', '::1'}
 
 
@@ -89,17 +91,17 @@ def exists(server, database):
                 (database,)).fetchone())
 
 
-def _config_file(uri):
+def _config_file(uri, path=None):
     "A trytond configuration for the server of the account set"
     parser = ConfigParser(interpolation=None)
-    path = os.environ.get('TRYTOND_CONFIG')
-    if path and os.path.exists(path):
-        parser.read(path, encoding='utf-8')
+    path_ = os.environ.get('TRYTOND_CONFIG')
+    if path_ and os.path.exists(path_):
+        parser.read(path_, encoding='utf-8')
     for section in ['database']:
         if not parser.has_section(section):
             parser.add_section(section)
     parser.set('database', 'uri', uri)
-    parser.set('database', 'path', config.get('database', 'path'))
+    parser.set('database', 'path', str(path or config.get('database', 'path')))
     fd, name = tempfile.mkstemp(suffix='.conf', prefix='hopu-account-set-')
     with os.fdopen(fd, 'w', encoding='utf-8') as fp:
         parser.write(fp)
@@ -118,36 +120,56 @@ def _run(cmd, env=None, msg_id='msg_account_set_operation_failed',
     return result
 
 
-def create(server, database, modules, company, admin_password_hash=None,
-        email=None):
-    """Create and initialise the database: the modules activated, zh_CN
-    loaded and the company created inside it"""
-    uri = server_uri(server)
-    if exists(server, database):
-        raise OperationError(
-            'msg_account_set_database_exists', database=database,
-            server=server)
+def _activate(uri, store, database, modules, languages):
+    "Create the database and activate the modules in it"
     if uri.startswith('postgresql'):
         with _pg_connect(uri) as connection:
             connection.execute(
                 f'CREATE DATABASE "{database}" TEMPLATE template0 '
                 "ENCODING 'unicode'")
+        folder = None
     else:
-        sqlite3.connect(sqlite_path(database)).close()
-    conf = _config_file(uri)
+        folder = store.templates
+        folder.mkdir(parents=True, exist_ok=True)
+        sqlite3.connect(folder / f'{database}.sqlite').close()
+    conf = _config_file(uri, folder)
     fd, passfile = tempfile.mkstemp(suffix='.pass', prefix='hopu-')
     try:
         with os.fdopen(fd, 'w') as fp:
-            # replaced by the creator's password hash below
+            # each copy gets its own administrator password below
             fp.write(secrets.token_urlsafe(24) + '\n')
         env = dict(os.environ, TRYTOND_CONFIG=conf, TRYTONPASSFILE=passfile)
         bindir = os.path.dirname(sys.executable)
         _run([os.path.join(bindir, 'trytond-admin'), '-c', conf,
               '-d', database, '--activate-dependencies',
-              '-u', *modules, '-l', 'zh_CN',
-              '--email', email or 'admin@example.com'],
+              '-u', *modules, '-l', *languages,
+              '--email', 'admin@example.com'],
             env=env, database=database)
+    finally:
+        os.unlink(conf)
+        os.unlink(passfile)
+
+
+def create(server, database, modules, company, admin_password_hash=None,
+        email=None):
+    """Create and initialise the database: the modules activated, zh_CN
+    loaded and the company created inside it. The activated database is a
+    copy of the template of the module set (see database_template)."""
+    uri = server_uri(server)
+    if exists(server, database):
+        raise OperationError(
+            'msg_account_set_database_exists', database=database,
+            server=server)
+    store = database_template.store(uri, config.get('database', 'path'))
+    languages = ('zh_CN',)
+    conf = _config_file(uri)
+    try:
+        database_template.create(
+            store, database, modules, languages,
+            lambda name: _activate(uri, store, name, modules, languages))
+        env = dict(os.environ, TRYTOND_CONFIG=conf)
         env['HOPU_ACCOUNT_SET_COMPANY'] = repr(company)
+        env['HOPU_ACCOUNT_SET_ADMIN_EMAIL'] = email or 'admin@example.com'
         if admin_password_hash:
             env['HOPU_ACCOUNT_SET_ADMIN_HASH'] = admin_password_hash
         _run([sys.executable, '-m',
@@ -158,7 +180,6 @@ def create(server, database, modules, company, admin_password_hash=None,
         raise
     finally:
         os.unlink(conf)
-        os.unlink(passfile)
     clear_list_cache()
 
 

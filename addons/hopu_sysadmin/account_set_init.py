@@ -5,6 +5,7 @@ inside its new database and give the administrator it and the password
 of the administrator who created it."""
 import ast
 import os
+import secrets
 import sys
 from decimal import Decimal
 
@@ -45,9 +46,14 @@ def main(database):
         values = {
             'companies': [('add', [c.id for c in companies])],
             'company': companies[0].id,
+            'email': os.environ.get('HOPU_ACCOUNT_SET_ADMIN_EMAIL'),
             }
         if admin_hash:
             values['password_hash'] = admin_hash
+        else:
+            # the database is a copy of a template: its password is not
+            # this account set's own
+            values['password'] = secrets.token_urlsafe(24)
         User.write([admin], values)
         Transaction().commit()
 
