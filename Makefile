@@ -1,8 +1,9 @@
 # Hopu ERP-CRM — the two commands:
 #   make demo   set up everything, create the demo database, serve it on
 #               http://127.0.0.1:8000/ (DB=postgresql://... for PostgreSQL)
-#   make test   set up everything, run every test on SQLite and PostgreSQL
-#               and in a headless Chromium
+#   make test   set up everything, check the code with flake8 and isort,
+#               run every test on SQLite and PostgreSQL and in a headless
+#               Chromium
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -18,13 +19,25 @@ REPORT_DEBS := libreoffice-writer-nogui libreoffice-calc-nogui fonts-noto-cjk
 TEST_DEBS := chromium chromium-driver poppler-utils
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test install install-report-debs install-test-debs debs clean
+.PHONY: demo test lint install install-report-debs install-test-debs debs clean
 
 demo: install install-report-debs
 	$(BIN)/hopu demo --db "$(DB)" --name "$(NAME)" --listen "$(LISTEN)"
 
-test: install install-report-debs install-test-debs
+test: lint install-report-debs install-test-debs
 	$(BIN)/hopu test
+
+# The hygiene gate: flake8 and isort with Tryton's settings (.flake8,
+# .isort.cfg) before any test
+LINTED := addons hopu_cli tests bench
+lint: install
+	@$(BIN)/flake8 $(LINTED) || { \
+		echo "make test: flake8 found the violations above; fix them" \
+			"(no test was run)" >&2; exit 1; }
+	@$(BIN)/isort --check-only --diff $(LINTED) || { \
+		echo "make test: imports out of isort's order (see above);" \
+			"run: $(BIN)/isort $(LINTED) (no test was run)" >&2; exit 1; }
+	@echo "flake8 and isort: clean"
 
 install: $(VENV)/.installed var/sao/.installed var/sao/custom.js var/sao/custom.css
 

@@ -6,6 +6,7 @@
     hopu load-demo NAME [--db URI]
     hopu config [--db URI] [--listen HOST:PORT]
     hopu test [--backend sqlite,postgresql] [--module M ...] [--no-browser]
+        [--jobs N] [-k PATTERN]
     hopu i18n MODULE
     hopu account-set list|create|backup|restore|archive|delete --in DB
         [--company CODE] [--server HOST] DATABASE
@@ -202,6 +203,9 @@ def main(argv=None):
     p.add_argument('--module', nargs='*')
     p.add_argument('--no-browser', action='store_true')
     p.add_argument('--failfast', action='store_true')
+    p.add_argument('--jobs', type=int,
+        help="test processes at a time (default: cores + 1, or "
+        "HOPU_TEST_JOBS)")
     p.add_argument('-k', dest='pattern', action='append',
         help="only tests matching this pattern (unittest -k)")
     p.set_defaults(func=cmd_test)

@@ -1,10 +1,12 @@
 """Run every test: each module's unit tests and scenario doctests on SQLite
-and on PostgreSQL, the cross-module tests in tests/, and the browser tests.
+and on PostgreSQL, the cross-module tests in tests/, and the browser tests
+(one job per file of tests/browser/: the journeys, test_journey_*.py, on
+SQLite and PostgreSQL, the others on SQLite).
 
 pytest ignores Tryton's load_tests() and would skip the scenarios, so the
 tests run under unittest, loaded by name (load_tests honoured), one process
-per backend and suite. The output ends with the count per backend and the
-line 'N passed, N failed'."""
+per backend and suite, a few at a time. The output ends with the count per
+backend and the line 'N passed, N failed'."""
 import hashlib
 import json
 import os
@@ -56,8 +58,33 @@ def ensure_postgresql(uri=paths.DEFAULT_PG_URI):
         "PostgreSQL, or run: hopu test --backend sqlite")
 
 
+BROWSER = paths.ROOT / 'tests' / 'browser'
+# the browser files that also run on PostgreSQL
+BROWSER_ALL_BACKENDS = 'test_journey_*.py'
+
+
+def browser_jobs(backends):
+    """The browser jobs: one per file, the journeys on every backend asked
+    for, the other files (the every-screen walk, the client itself) on
+    SQLite"""
+    jobs = []
+    for path in sorted(BROWSER.glob('test_*.py')):
+        target = f'browser/{path.stem}'
+        for backend in backends:
+            if backend == 'sqlite' or path.match(BROWSER_ALL_BACKENDS):
+                jobs.append((backend, target))
+    return jobs
+
+
+def _slug(backend, target):
+    "A name for the job's files and database"
+    return f'{backend}-{target.replace("/", "-")}'
+
+
 def _suites(target):
     "The unittest names of a target's test files"
+    if target.startswith('browser/'):
+        return [f'tests.browser.{target.split("/", 1)[1]}']
     if target == 'tests':
         folder, package = paths.ROOT / 'tests', 'tests'
     elif target == 'browser':
@@ -119,31 +146,72 @@ def drop_stale_test_templates(db_uri=paths.DEFAULT_PG_URI):
             store.drop(name)
 
 
+# The modules of Hopu's own code: a deprecated call made there fails its test
+HOPU_CODE = r'(trytond\.modules\.hopu_\w+|hopu_cli|tests)(\.|$)'
+
+
+def deprecations_as_errors():
+    """DeprecationWarning raised as an error for Hopu code, shown once for
+    the others' code. A warning is Hopu's when the module it is attributed
+    to is Hopu's, or, for the functions that warn about their own call
+    without a stack level (grouped_slice without size, reduce_ids …),
+    when their caller is."""
+    import re
+    import warnings
+    hopu_code = re.compile(HOPU_CODE)
+    warnings.simplefilter('default')
+    warnings.filterwarnings(
+        'error', category=DeprecationWarning, module=HOPU_CODE)
+    warn = warnings.warn
+
+    def hopu_warn(message, category=None, stacklevel=1, source=None):
+        deprecation = (
+            isinstance(message, DeprecationWarning)
+            or (category is not None
+                and issubclass(category, DeprecationWarning)))
+        if deprecation and stacklevel == 1:
+            caller = sys._getframe(1).f_back
+            if caller and hopu_code.match(
+                    caller.f_globals.get('__name__', '')):
+                if isinstance(message, Warning):
+                    raise message
+                raise category(message)
+        return warn(message, category, stacklevel + 1, source)
+    warnings.warn = hopu_warn
+
+
 def run_worker(backend, target, result_file, patterns=None, failfast=False):
-    "In a child process: run one target on one backend and write counts"
+    """In a child process: run one target on one backend and write counts.
+    The backend 'browser' (all browser files in one process, on SQLite)
+    is kept for running them by hand."""
+    if backend == 'browser':
+        backend = 'sqlite'
     db_uri = paths.DEFAULT_PG_URI if backend == 'postgresql' else 'sqlite'
+    slug = _slug(backend, target)
 
     # A test process is one worker: no cache listener thread, which would
     # hold a connection to each test database and prevent dropping it
     os.environ.update(paths.trytond_environ(
-            db_uri, name=f'test-{backend}-{target}',
+            db_uri, name=f'test-{slug}',
             overrides={('cache', 'clean_timeout'): '300'}))
     os.environ.setdefault('DB_CACHE', str(paths.test_cache_dir(backend)))
     os.environ['DB_NAME'] = (
-        f'test_hopu_{target}_{os.getpid()}' if backend == 'postgresql'
-        else ':memory:')
+        f'test_hopu_{slug.split("-", 1)[1]}_{os.getpid()}'
+        if backend == 'postgresql' else ':memory:')
     os.environ['HOPU_TEST_BACKEND'] = backend
     sys.path.insert(0, str(paths.ROOT))
     if backend == 'postgresql':
         _pg_template_cache(db_uri)
+    deprecations_as_errors()
 
     loader = unittest.TestLoader()
     if patterns:
         loader.testNamePatterns = [
             p if '*' in p else f'*{p}*' for p in patterns]
     suite = loader.loadTestsFromNames(_suites(target))
+    # warnings=False: the filters of deprecations_as_errors stay
     runner = unittest.TextTestRunner(
-        stream=sys.stdout, verbosity=2, failfast=failfast)
+        stream=sys.stdout, verbosity=2, failfast=failfast, warnings=False)
     result = runner.run(suite)
     counts = {
         'run': result.testsRun,
@@ -157,8 +225,8 @@ def run_worker(backend, target, result_file, patterns=None, failfast=False):
 
 def _run_job(backend, target, args):
     LOGS.mkdir(parents=True, exist_ok=True)
-    log = LOGS / f'{backend}-{target}.log'
-    result_file = LOGS / f'{backend}-{target}.json'
+    log = LOGS / f'{_slug(backend, target)}.log'
+    result_file = LOGS / f'{_slug(backend, target)}.json'
     result_file.unlink(missing_ok=True)
     cmd = [sys.executable, '-m', 'hopu_cli.testing', backend, target,
         str(result_file)]
@@ -168,20 +236,32 @@ def _run_job(backend, target, args):
         cmd.append('--failfast')
     start = time.monotonic()
     with open(log, 'w') as fp:
-        code = subprocess.call(
+        process = subprocess.Popen(
             cmd, stdout=fp, stderr=subprocess.STDOUT, cwd=paths.ROOT,
             stdin=subprocess.DEVNULL)
+        # wait4: the processor time of the job's process tree, to tell
+        # waiting (browser, server, database) from computing
+        _, status, usage = os.wait4(process.pid, 0)
+        process.returncode = code = os.waitstatus_to_exitcode(status)
     if result_file.exists():
         counts = json.loads(result_file.read_text())
     else:
         counts = {'run': 0, 'failures': 0, 'errors': 1, 'skipped': 0}
     counts['seconds'] = time.monotonic() - start
+    counts['cpu'] = usage.ru_utime + usage.ru_stime
     counts['code'] = code
     counts['log'] = log
     return backend, target, counts
 
 
 DURATIONS = LOGS / 'durations.json'
+
+
+def _group(backend, target):
+    "The line of the summary a job counts in"
+    if target.startswith('browser'):
+        return f'browser ({backend})'
+    return backend
 
 
 def _longest_first(jobs):
@@ -192,12 +272,13 @@ def _longest_first(jobs):
         durations = json.loads(DURATIONS.read_text())
     except (OSError, ValueError):
         durations = {}
-    fallback = {'postgresql': 2, 'sqlite': 1, 'browser': 0}
+    fallback = {'postgresql': 2, 'sqlite': 1}
 
     def key(job):
         backend, target = job
         return (-durations.get(f'{backend}/{target}', -1),
-            -fallback.get(backend, 0), target != 'tests')
+            target.startswith('browser'), -fallback.get(backend, 0),
+            target != 'tests')
     return sorted(jobs, key=key)
 
 
@@ -212,23 +293,45 @@ def _save_durations(results):
     DURATIONS.write_text(json.dumps(durations, indent=1, sort_keys=True))
 
 
+# Jobs at a time. The browser jobs spend much of their time waiting for
+# the browser, the server and the database: one more job than cores keeps
+# the cores busy (see README, "Test time").
+DEFAULT_JOBS = (os.cpu_count() or 1) + 1
+
+
+def _jobs(args, backends):
+    "The (backend, target) jobs asked for"
+    targets = args.module or paths.HOPU_MODULES + ['tests']
+    jobs = []
+    for target in targets:
+        if target == 'browser':
+            jobs += browser_jobs(backends)
+        elif target.startswith('browser/'):
+            jobs += [j for j in browser_jobs(backends) if j[1] == target]
+        else:
+            jobs += [(b, target) for b in backends]
+    if not args.no_browser and not args.module:
+        jobs += browser_jobs(backends)
+    return jobs
+
+
 def main(args):
     backends = [b for b in args.backend.split(',') if b]
     for backend in backends:
         if backend not in {'sqlite', 'postgresql'}:
             sys.exit(f"unknown backend {backend!r}")
-    if 'postgresql' in backends:
+    jobs = _longest_first(_jobs(args, backends))
+    if any(b == 'postgresql' for b, _ in jobs):
         ensure_postgresql()
         drop_stale_test_templates()
-    targets = args.module or paths.HOPU_MODULES + ['tests']
-    jobs = [(b, t) for b in backends for t in targets]
-    if not args.no_browser and not args.module:
-        jobs.append(('browser', 'browser'))
-    jobs = _longest_first(jobs)
+    workers = max(1, int(
+            getattr(args, 'jobs', None) or os.environ.get('HOPU_TEST_JOBS')
+            or DEFAULT_JOBS))
 
     results = []
     queue = list(jobs)
     lock = threading.Lock()
+    start = time.monotonic()
 
     def run_jobs():
         while True:
@@ -241,24 +344,33 @@ def main(args):
             with lock:
                 results.append((backend, target, counts))
                 print(f"[{'FAIL' if failed else 'ok'}] {backend:<10} "
-                    f"{target:<14} {counts['run']:>4} tests "
-                    f"{counts['seconds']:6.1f}s  ({counts['log']})",
-                    flush=True)
+                    f"{target:<28} {counts['run']:>4} tests "
+                    f"{counts['seconds']:6.1f}s (cpu {counts['cpu']:6.1f}s)"
+                    f"  ({counts['log']})", flush=True)
                 if failed:
                     print(counts['log'].read_text()[-20000:], flush=True)
 
-    # Two at a time (the machine's cores), the longest first, so that the
-    # two workers end together
-    with ThreadPoolExecutor(max_workers=2) as executor:
-        for future in [executor.submit(run_jobs) for _ in range(2)]:
+    # A few at a time, the longest first, so that the workers end together
+    with ThreadPoolExecutor(max_workers=workers) as executor:
+        for future in [executor.submit(run_jobs) for _ in range(workers)]:
             future.result()
     _save_durations(results)
+    wall = time.monotonic() - start
+    cpu = sum(c['cpu'] for *_, c in results)
+    print(f"\n{len(results)} jobs, {workers} at a time: {wall:.0f}s wall, "
+        f"{cpu:.0f}s cpu ({cpu / wall if wall else 0:.2f} cores busy "
+        f"of {os.cpu_count()})")
 
     print("\n== Tests run per backend ==")
     total_passed = total_failed = 0
-    for backend in backends + (
-            ['browser'] if any(b == 'browser' for b, *_ in results) else []):
-        rows = [c for b, _, c in results if b == backend]
+    groups = []
+    for backend, target in sorted(
+            jobs, key=lambda j: (j[1].startswith('browser'),
+                backends.index(j[0]))):
+        if _group(backend, target) not in groups:
+            groups.append(_group(backend, target))
+    for group in groups:
+        rows = [c for b, t, c in results if _group(b, t) == group]
         run = sum(c['run'] for c in rows)
         failed = sum(c['failures'] + c['errors'] for c in rows)
         skipped = sum(c['skipped'] for c in rows)
@@ -268,7 +380,7 @@ def main(args):
         passed = run - failed if run >= failed else 0
         total_passed += passed
         total_failed += failed
-        print(f"{backend}: {run} tests run, {passed} passed, {failed} failed"
+        print(f"{group}: {run} tests run, {passed} passed, {failed} failed"
             + (f" ({skipped} skipped count as failed)" if skipped else ""))
     if not total_passed + total_failed:
         total_failed = 1

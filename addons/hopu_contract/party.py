@@ -1,5 +1,6 @@
 # This file is part of Hopu ERP-CRM.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
+from trytond import backend
 from trytond.model import fields
 from trytond.pool import Pool, PoolMeta
 from trytond.tools import grouped_slice
@@ -31,7 +32,8 @@ class Party(metaclass=PoolMeta):
             return
         contracts = []
         with without_check_access():
-            for sub_parties in grouped_slice(parties):
+            for sub_parties in grouped_slice(
+                    parties, backend.MAX_QUERY_PARAMS):
                 contracts.extend(Contract.search([
                             ('party', 'in', [p.id for p in sub_parties]),
                             ('state', 'in',

@@ -17,7 +17,7 @@ from collections import defaultdict
 from email.message import EmailMessage
 from email.utils import formataddr, parseaddr
 
-from trytond.config import config
+from trytond import backend, config
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, fields
 from trytond.pool import Pool, PoolMeta
@@ -114,7 +114,7 @@ class Alert(ModelSQL, ModelView):
         pool = Pool()
         Notification = pool.get('res.notification')
         with without_check_access():
-            for sub_alerts in grouped_slice(alerts):
+            for sub_alerts in grouped_slice(alerts, backend.MAX_QUERY_PARAMS):
                 notifications = Notification.search([
                         ('model', '=', cls.__name__),
                         ('records', 'in', [str([a.id]) for a in sub_alerts]),

@@ -8,7 +8,7 @@ import datetime
 from email.message import EmailMessage
 from email.utils import formataddr, getaddresses
 
-from trytond.config import config
+from trytond import config
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Workflow, fields
 from trytond.pool import Pool

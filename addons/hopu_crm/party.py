@@ -6,6 +6,7 @@ import datetime as dt
 
 from sql import Null
 
+from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import Index, ModelView, fields
 from trytond.modules.hopu_sysadmin.sqlcolumn import SQLColumn
@@ -503,7 +504,8 @@ class Party(metaclass=PoolMeta):
                 Report.write(reports, {'salesperson': salesperson.id})
             customer_ids = [p.id for p in parties]
             records = []
-            for sub_ids in grouped_slice(customer_ids):
+            for sub_ids in grouped_slice(
+                    customer_ids, backend.MAX_QUERY_PARAMS):
                 records.extend(Record.search([
                             ('customer', 'in', list(sub_ids)),
                             ('state', '=', 'draft'),

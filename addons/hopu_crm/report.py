@@ -10,11 +10,12 @@ import datetime
 from sql import Null
 from sql.operators import Exists
 
+from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.pool import Pool
 from trytond.pyson import Eval
-from trytond.tools import grouped_slice, reduce_ids
+from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
 from .contact import check_phone
@@ -234,9 +235,11 @@ class DailyReport(ModelSQL, ModelView):
         if customers is not None:
             customer_ids = [int(c) for c in customers]
             ids = []
-            for sub_ids in grouped_slice(customer_ids):
+            for sub_ids in grouped_slice(
+                    customer_ids, backend.MAX_QUERY_PARAMS):
                 cursor.execute(*report.select(report.id,
-                        where=where & reduce_ids(report.customer, sub_ids)))
+                        where=where & fields.SQL_OPERATORS['in'](
+                            report.customer, sub_ids)))
                 ids.extend(i for i, in cursor)
         else:
             cursor.execute(*report.select(report.id, where=where))
@@ -244,7 +247,7 @@ class DailyReport(ModelSQL, ModelView):
         reports = cls.browse(ids)
         # A contact record done on a later day is a follow-up too
         done = {}
-        for sub_reports in grouped_slice(reports):
+        for sub_reports in grouped_slice(reports, backend.MAX_QUERY_PARAMS):
             sub_reports = list(sub_reports)
             for record in Record.search([
                         ('customer', 'in',
@@ -267,7 +270,7 @@ class DailyReport(ModelSQL, ModelView):
         date = date or Date.today()
         customer_ids = [int(c) for c in customers]
         reports = []
-        for sub_ids in grouped_slice(customer_ids):
+        for sub_ids in grouped_slice(customer_ids, backend.MAX_QUERY_PARAMS):
             reports.extend(cls.search([
                         ('kind', '=', 'customer'),
                         ('customer', 'in', list(sub_ids)),

@@ -10,7 +10,7 @@ from trytond.model import ModelView, Unique, fields
 from trytond.modules.hopu_sysadmin.speedup import transaction_memo
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
-from trytond.tools import grouped_slice, reduce_ids
+from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
@@ -175,7 +175,7 @@ class Employee(metaclass=PoolMeta):
                     condition=employee.party == party.id
                     ).select(employee.id, employee.salesperson_code,
                     party.name, party.code,
-                    where=reduce_ids(employee.id, sub_ids)))
+                    where=fields.SQL_OPERATORS['in'](employee.id, sub_ids)))
             for id_, code, party_name, party_code in cursor:
                 names[id_] = cls._hopu_name(code, party_name, party_code)
         return names

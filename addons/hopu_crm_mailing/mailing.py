@@ -28,7 +28,7 @@ from html.parser import HTMLParser
 
 from sql.aggregate import Count
 
-from trytond.config import config
+from trytond import backend, config
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Unique, Workflow, fields
 from trytond.pool import Pool, PoolMeta
@@ -242,7 +242,7 @@ class Mailing(Workflow, ModelSQL, ModelView):
         recipient = Recipient.__table__()
         cursor = Transaction().connection.cursor()
         counts = defaultdict(lambda: defaultdict(int))
-        for sub_ids in grouped_slice(mailings):
+        for sub_ids in grouped_slice(mailings, backend.MAX_QUERY_PARAMS):
             cursor.execute(*recipient.select(
                     recipient.mailing, recipient.state, Count(recipient.id),
                     where=recipient.mailing.in_([int(m) for m in sub_ids]),
@@ -576,7 +576,8 @@ class Recipient(ModelSQL, ModelView):
             return
         customer_ids = set(customer_ids)
         readable = set()
-        for sub_ids in grouped_slice(list(customer_ids)):
+        for sub_ids in grouped_slice(
+                list(customer_ids), backend.MAX_QUERY_PARAMS):
             readable.update(map(int, Party.search([
                             ('id', 'in', list(sub_ids)),
                             ])))
@@ -798,7 +799,7 @@ class OptOut(ModelSQL, ModelView):
         result = set()
         emails = sorted({e for e in emails if e})
         with without_check_access():
-            for sub_emails in grouped_slice(emails):
+            for sub_emails in grouped_slice(emails, backend.MAX_QUERY_PARAMS):
                 result.update(o.email for o in cls.search([
                             ('email', 'in', list(sub_emails)),
                             ]))

@@ -16,6 +16,7 @@ from sql import Column, Literal, Null, Union
 from sql.conditionals import Case, Coalesce
 from sql.operators import Exists
 
+from trytond import backend
 from trytond.cache import Cache
 from trytond.i18n import gettext
 from trytond.model import (
@@ -259,7 +260,7 @@ def check_export_rules(Model, records):
     if not Rule.domain_get(Model.__name__, mode='read'):
         return
     ids = list({int(r) for r in records})
-    for sub_ids in grouped_slice(ids):
+    for sub_ids in grouped_slice(ids, backend.MAX_QUERY_PARAMS):
         Model._ModelSQL__check_domain_rule(list(sub_ids), 'read')
 
 

@@ -2,7 +2,7 @@
 # this repository contains the full copyright notices and license terms.
 import datetime as dt
 
-from trytond.config import config
+from trytond import config
 from trytond.model.exceptions import AccessError
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, create_employee, set_company)

@@ -220,7 +220,7 @@ class HopuCrmMailingTestCase(
             with smtp_server():
                 pass
             # Nothing listens on the port any more
-            from trytond.config import config
+            from trytond import config
             uri = config.get('email', 'uri')
             from .tools import free_port
             config.set('email', 'uri', f'smtp://127.0.0.1:{free_port()}')

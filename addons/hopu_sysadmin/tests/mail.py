@@ -7,7 +7,7 @@ from email import message_from_bytes, policy
 
 from aiosmtpd.controller import Controller
 
-from trytond.config import config
+from trytond import config
 
 
 class SMTPHandler:
