@@ -223,6 +223,56 @@ def run_worker(backend, target, result_file, patterns=None, failfast=False):
     return 0 if result.wasSuccessful() else 1
 
 
+class _DemandSampler(threading.Thread):
+    """How many cores a job would keep busy on an idle machine: the mean
+    number of its processes (the test process, the servers, the browser,
+    the PostgreSQL backends serving it excluded) that are running or
+    waiting for a core (state R), sampled twice a second. Unlike processor
+    time over wall time, it does not fall when other jobs take the cores."""
+
+    def __init__(self, pid):
+        super().__init__(daemon=True)
+        self.pid = pid
+        self.samples = []
+        self._stop_event = threading.Event()
+
+    def _runnable(self):
+        children, states = {}, {}
+        for entry in os.scandir('/proc'):
+            if not entry.name.isdigit():
+                continue
+            try:
+                with open(f'/proc/{entry.name}/stat') as fp:
+                    stat = fp.read()
+            except OSError:
+                continue
+            fields = stat[stat.rindex(')') + 2:].split()
+            pid = int(entry.name)
+            states[pid] = fields[0]
+            children.setdefault(int(fields[1]), []).append(pid)
+        count, todo = 0, [self.pid]
+        while todo:
+            pid = todo.pop()
+            count += states.get(pid) == 'R'
+            todo.extend(children.get(pid, ()))
+        return count
+
+    def run(self):
+        while not self._stop_event.wait(0.5):
+            try:
+                self.samples.append(self._runnable())
+            except OSError:
+                return
+
+    def stop(self):
+        self._stop_event.set()
+        self.join()
+
+    def demand(self):
+        return (sum(self.samples) / len(self.samples)
+            if self.samples else 0)
+
+
 def _run_job(backend, target, args):
     LOGS.mkdir(parents=True, exist_ok=True)
     log = LOGS / f'{_slug(backend, target)}.log'
@@ -239,16 +289,19 @@ def _run_job(backend, target, args):
         process = subprocess.Popen(
             cmd, stdout=fp, stderr=subprocess.STDOUT, cwd=paths.ROOT,
             stdin=subprocess.DEVNULL)
-        # wait4: the processor time of the job's process tree, to tell
-        # waiting (browser, server, database) from computing
+        sampler = _DemandSampler(process.pid)
+        sampler.start()
+        # wait4: the processor time of the job's process tree
         _, status, usage = os.wait4(process.pid, 0)
         process.returncode = code = os.waitstatus_to_exitcode(status)
+        sampler.stop()
     if result_file.exists():
         counts = json.loads(result_file.read_text())
     else:
         counts = {'run': 0, 'failures': 0, 'errors': 1, 'skipped': 0}
     counts['seconds'] = time.monotonic() - start
     counts['cpu'] = usage.ru_utime + usage.ru_stime
+    counts['demand'] = sampler.demand()
     counts['code'] = code
     counts['log'] = log
     return backend, target, counts
@@ -345,7 +398,8 @@ def main(args):
                 results.append((backend, target, counts))
                 print(f"[{'FAIL' if failed else 'ok'}] {backend:<10} "
                     f"{target:<28} {counts['run']:>4} tests "
-                    f"{counts['seconds']:6.1f}s (cpu {counts['cpu']:6.1f}s)"
+                    f"{counts['seconds']:6.1f}s (cpu {counts['cpu']:6.1f}s, "
+                    f"demand {counts['demand']:.2f} cores)"
                     f"  ({counts['log']})", flush=True)
                 if failed:
                     print(counts['log'].read_text()[-20000:], flush=True)
