@@ -204,7 +204,7 @@ def main(argv=None):
     p.add_argument('--no-browser', action='store_true')
     p.add_argument('--failfast', action='store_true')
     p.add_argument('--jobs', type=int,
-        help="test processes at a time (default: cores + 1, or "
+        help="test processes at a time (default: the cores, or "
         "HOPU_TEST_JOBS)")
     p.add_argument('-k', dest='pattern', action='append',
         help="only tests matching this pattern (unittest -k)")

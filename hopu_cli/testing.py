@@ -346,10 +346,12 @@ def _save_durations(results):
     DURATIONS.write_text(json.dumps(durations, indent=1, sort_keys=True))
 
 
-# Jobs at a time. The browser jobs spend much of their time waiting for
-# the browser, the server and the database: one more job than cores keeps
-# the cores busy (see README, "Test time").
-DEFAULT_JOBS = (os.cpu_count() or 1) + 1
+# Jobs at a time: one per core. Measured, a browser job keeps a core as
+# busy as a module job (its test, server and browser take turns; demand
+# about 1.0), so a job more than cores adds no throughput, only delays that
+# browser steps feel (see README, "Test time"); --jobs or HOPU_TEST_JOBS
+# change it.
+DEFAULT_JOBS = os.cpu_count() or 1
 
 
 def _jobs(args, backends):
