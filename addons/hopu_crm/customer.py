@@ -210,7 +210,7 @@ class Party(metaclass=PoolMeta):
     def _crm_check_duplicates(cls, parties):
         pool = Pool()
         Warning = pool.get('res.user.warning')
-        if Transaction().context.get('hopu_crm_skip_duplicate'):
+        if Transaction().context.get('_hopu_crm_skip_duplicate'):
             return
         for party in parties:
             if not party.crm_stage or party.crm_stage == 'converted':
@@ -231,7 +231,7 @@ class Party(metaclass=PoolMeta):
         "Record the stage changes of the parties (CRM-14, CRM-18)"
         pool = Pool()
         History = pool.get('hopu.crm.stage.history')
-        reason = reason or Transaction().context.get('hopu_crm_reason')
+        reason = reason or Transaction().context.get('_hopu_crm_reason')
         to_create = []
         for party in parties:
             from_crm_stage, from_stage = old.get(party.id, (None, None))
@@ -266,7 +266,7 @@ class Party(metaclass=PoolMeta):
     def create(cls, vlist):
         for values in vlist:
             if values.get('crm_stage') == 'converted' and not (
-                    Transaction().context.get('hopu_crm_stage_change')):
+                    Transaction().context.get('_hopu_crm_stage_change')):
                 raise StageChangeError(gettext(
                         'hopu_crm.msg_customer_stage_change',
                         customer=values.get('name') or ''))
@@ -288,7 +288,7 @@ class Party(metaclass=PoolMeta):
     @classmethod
     def _crm_check_transitions(cls, parties, values):
         if 'crm_stage' not in values or Transaction().context.get(
-                'hopu_crm_stage_change'):
+                '_hopu_crm_stage_change'):
             return
         for party in parties:
             if party.crm_stage == values['crm_stage']:
