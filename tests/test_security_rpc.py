@@ -208,3 +208,37 @@ class SecurityRPCTestCase(unittest.TestCase):
         after, = self.admin.model(
             'party.party', 'read', [own['id']], ['crm_stage'])
         self.assertEqual(after['crm_stage'], 'potential')
+
+    def test_9_claim_and_duplicates_name_no_foreign_customer(self):
+        "CRM-4 CRM-11: claim and duplicate warning keep others' names"
+        w = self.wangfang
+        foreign = self.foreign_customer('existing')
+        error = self.assertRefused(
+            w.model, 'party.party', 'crm_claim', [foreign['id']])
+        self.assertNotIn(foreign['name'], error[1][0])
+        self.assertNotIn('刘洋', error[1][0])
+        after, = self.admin.model(
+            'party.party', 'read', [foreign['id']], ['salesperson'])
+        self.assertEqual(after['salesperson'], self.liuyang)
+
+        phones = self.admin.model(
+            'party.contact_mechanism', 'search_read', [
+                ('type', 'in', ['phone', 'mobile']),
+                ('party.salesperson', '=', self.liuyang),
+                ], 0, None, None, ['value', 'party.name'])
+        phone = phones[0]
+        with self.assertRaises(RPCError) as cm:
+            w.model('party.party', 'create', [{
+                        'name': "测试重复公司",
+                        'crm_stage': 'potential',
+                        'salesperson': self.employee,
+                        'contact_mechanisms': [('create', [{
+                                        'type': 'phone',
+                                        'value': phone['value'],
+                                        }])],
+                        }])
+        error = cm.exception.args[0]
+        self.assertEqual(error[0], 'UserWarning', error)
+        text = error[1][1]
+        self.assertNotIn(phone['party.']['name'], text)
+        self.assertIn('其他业务员名下的客户', text)

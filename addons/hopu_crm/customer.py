@@ -12,6 +12,7 @@ import unicodedata
 
 from trytond.i18n import gettext
 from trytond.model import ModelView, fields
+from trytond.modules.hopu_sysadmin.security import readable_ids
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
@@ -223,8 +224,19 @@ class Party(metaclass=PoolMeta):
                     raise DuplicateCustomerWarning(key, gettext(
                             'hopu_crm.msg_customer_duplicate',
                             customer=party.rec_name,
-                            duplicates=', '.join(
-                                d.rec_name for d in duplicates)))
+                            duplicates=cls._crm_duplicate_names(duplicates)))
+
+    @classmethod
+    def _crm_duplicate_names(cls, duplicates):
+        "Names of the duplicates the user may see, the others untold"
+        transaction = Transaction()
+        readable = {d.id for d in duplicates}
+        if transaction.check_access and transaction.user:
+            readable = readable_ids(cls, readable)
+        names = [d.rec_name for d in duplicates if d.id in readable]
+        if len(names) < len(duplicates):
+            names.append(gettext('hopu_crm.msg_customer_duplicate_other'))
+        return ', '.join(names)
 
     @classmethod
     def _crm_history(cls, parties, old, reason=None):

@@ -8,6 +8,7 @@ from sql import Null
 
 from trytond.i18n import gettext
 from trytond.model import Index, ModelView, fields
+from trytond.modules.hopu_sysadmin.security import readable_ids
 from trytond.modules.hopu_sysadmin.sqlcolumn import SQLColumn
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval, Id
@@ -321,6 +322,11 @@ class Party(metaclass=PoolMeta):
             for party in parties:
                 party = cls(party.id)
                 if not party.in_pool:
+                    if transaction.check_access and transaction.user and (
+                            party.id not in readable_ids(cls, [party.id])):
+                        # Names only what the user may see (issue 13)
+                        raise ClaimError(gettext(
+                                'hopu_crm.msg_claim_unavailable'))
                     if party.salesperson:
                         raise ClaimError(gettext(
                                 'hopu_crm.msg_claim_taken',

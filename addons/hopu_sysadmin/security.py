@@ -274,23 +274,29 @@ def _collect_x2many(Model, key, Target, value, found):
                     _add_reference(found, Target, record_id, Model, key)
 
 
+def readable_ids(Model, ids):
+    "The ids among ids of records of Model the user may read"
+    ids = list(ids)
+    if not issubclass(Model, ModelSQL) or not ids:
+        return set(ids)
+    rule = _rule_domain(Model)
+    if not rule:
+        return set(ids)
+    readable = set()
+    with without_check_access(), inactive_records():
+        for sub_ids in grouped_slice(ids, 1000):
+            readable.update(map(int, Model.search([
+                            ('id', 'in', list(sub_ids)),
+                            rule,
+                            ], order=[])))
+    return readable
+
+
 def check_references(found):
     "Refuse when a record of found is not readable by the user"
     for Target, references in found.items():
-        if not issubclass(Target, ModelSQL) or not references:
-            continue
-        rule = _rule_domain(Target)
-        if not rule:
-            continue
-        ids = list(references)
-        readable = set()
-        with without_check_access(), inactive_records():
-            for sub_ids in grouped_slice(ids, 1000):
-                readable.update(map(int, Target.search([
-                                ('id', 'in', list(sub_ids)),
-                                rule,
-                                ], order=[])))
-        for record_id in ids:
+        readable = readable_ids(Target, references)
+        for record_id in references:
             if record_id not in readable:
                 Model, field_name = references[record_id]
                 _refuse('msg_reference_unreadable',
