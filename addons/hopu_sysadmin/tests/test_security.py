@@ -8,6 +8,7 @@ import unittest
 from trytond.model.exceptions import AccessError
 from trytond.modules.company.tests import create_company, set_company
 from trytond.pool import Pool
+from trytond.pyson import PYSONEncoder
 from trytond.tests.test_tryton import activate_module, with_transaction
 from trytond.transaction import Transaction, check_access
 
@@ -20,7 +21,8 @@ def hide_party(name):
                 'model': 'party.party',
                 'global_p': True,
                 'rules': [('create', [{
-                                'domain': repr([('name', '!=', name)]),
+                                'domain': PYSONEncoder().encode(
+                                    [('name', '!=', name)]),
                                 }])],
                 }])
 
@@ -85,8 +87,6 @@ class SecurityTestCase(unittest.TestCase):
                         'party': visible.id, 'company': company.id}])
             with self.assertRaises(AccessError):
                 Employee.write([other], {'party': secret.id})
-            with self.assertRaises(AccessError):
-                Employee.write([other], {'supervisor': employee.id})
         self.assertEqual(Employee(other.id).party, visible)
 
     @with_transaction(user=1)
