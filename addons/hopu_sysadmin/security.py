@@ -16,8 +16,9 @@ series it was written against.
   wizard forms must be readable by the user; ``on_change`` needs the read
   access of its model.
 - read-only fields: a field declared ``readonly=True`` and the state of a
-  Workflow are written by the model's buttons and wizards only, not by
-  ``create``/``write`` over RPC (sao never sends them).
+  Workflow are written by the model's buttons and wizards only, not by the
+  values a client gives ``create``/``write`` (sao never sends them); the
+  server's own code still writes them inside these calls.
 - ``export_data`` of attachments and notes follows the record rules of the
   resource, as their ``read`` does.
 
@@ -317,15 +318,44 @@ def _readonly_fields(Model):
 
 
 def check_readonly(Model, values):
-    for name in set(values) & _readonly_fields(Model):
-        field = Model._fields[name]
-        value = values[name]
-        if field._type == 'one2many' and all(
-                a[0] in {'create', 'write', 'delete'} for a in value or []):
+    """Refuse the values of read-only fields a client sends to create or
+    write (the server's own code writes them inside these calls)"""
+    if not isinstance(values, dict):
+        return
+    readonly = _readonly_fields(Model)
+    for name, value in values.items():
+        field = Model._fields.get(name)
+        if field is None:
+            continue
+        if name in readonly and not (field._type == 'one2many' and all(
+                    a[0] in {'create', 'write', 'delete'}
+                    for a in value or [])):
             # sao sends the lines of a read-only one2many it changed;
             # they go through the checks of their own model
-            continue
-        _refuse('msg_write_readonly', **_names(Model, name))
+            _refuse('msg_write_readonly', **_names(Model, name))
+        if field._type in {'one2many', 'many2many'} and isinstance(
+                value, (list, tuple)):
+            Target = field.get_target()
+            for action in value:
+                if (isinstance(action, (list, tuple)) and action
+                        and action[0] == 'create'):
+                    for child in action[1]:
+                        check_readonly(Target, child)
+                elif (isinstance(action, (list, tuple)) and action
+                        and action[0] == 'write'):
+                    for child in action[2::2]:
+                        check_readonly(Target, child)
+
+
+def check_rpc_values(rpc, obj, args):
+    "The values of create and write called over RPC"
+    rpcs = getattr(obj, '__rpc__', {})
+    if rpc is rpcs.get('create') and args:
+        for values in args[0] or []:
+            check_readonly(obj, values)
+    elif rpc is rpcs.get('write'):
+        for values in args[1::2]:
+            check_readonly(obj, values)
 
 
 def _under_rpc():
@@ -342,7 +372,6 @@ def before_create(cls, vlist):
     if _under_rpc():
         found = defaultdict(dict)
         for values in vlist:
-            check_readonly(cls, values)
             collect_references(cls, values, found, own_id=False)
         check_references(found)
     return _before_create(cls, vlist)
@@ -353,7 +382,6 @@ def before_write(cls, *args):
     if _under_rpc():
         found = defaultdict(dict)
         for values in args[1::2]:
-            check_readonly(cls, values)
             collect_references(cls, values, found, own_id=False)
         check_references(found)
     return _before_write(cls, *args)
@@ -364,6 +392,9 @@ _convert = RPC.convert
 
 def convert(self, obj, *args, **kwargs):
     "The records a client sends to on_change & co. must be its own to read"
+    if (isinstance(obj, type) and issubclass(obj, ModelStorage)
+            and Transaction().user and _active()):
+        check_rpc_values(self, obj, args)
     if (self.instantiate is not None
             and not isinstance(self.instantiate, slice)
             and Transaction().user and _active()):

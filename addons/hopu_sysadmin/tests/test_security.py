@@ -127,20 +127,25 @@ class SecurityTestCase(unittest.TestCase):
 
     @with_transaction(user=1)
     def test_7_readonly_fields_not_written(self):
-        "SYS-5: read-only fields are not written over RPC"
+        "SYS-5: a client gives create and write no read-only field"
         pool = Pool()
         Attachment = pool.get('ir.attachment')
         company, secret, visible, employee = self.setup_records()
         attachment, = Attachment.create([{
                     'name': "a.txt", 'resource': str(visible),
                     'data': b"x"}])
-        with check_access():
-            with self.assertRaises(AccessError):
-                Attachment.write([attachment], {'file_id': 'other'})
-            with self.assertRaises(AccessError):
-                Attachment.create([{
-                            'name': "b.txt", 'resource': str(visible),
-                            'file_id': 'other'}])
-            Attachment.write([attachment], {'name': "b.txt"})
+        write = Attachment.__rpc__['write']
+        create = Attachment.__rpc__['create']
+        with self.assertRaises(AccessError):
+            write.convert(
+                Attachment, [attachment.id], {'file_id': 'other'}, {})
+        with self.assertRaises(AccessError):
+            create.convert(Attachment, [{
+                        'name': "b.txt", 'resource': str(visible),
+                        'file_id': 'other'}], {})
+        args, _, context, _ = write.convert(
+            Attachment, [attachment.id], {'name': "b.txt"}, {})
+        with Transaction().set_context(context):
+            Attachment.write(*args)
         self.assertEqual(attachment.name, "b.txt")
         self.assertEqual(Transaction().user, 1)
