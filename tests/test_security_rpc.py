@@ -242,3 +242,49 @@ class SecurityRPCTestCase(unittest.TestCase):
         text = error[1][1]
         self.assertNotIn(phone['party.']['name'], text)
         self.assertIn('其他业务员名下的客户', text)
+
+    def test_9_internal_parties_not_written_by_salespeople(self):
+        "SYS-1 CRM-1: a colleague's or the company's party is not theirs"
+        w = self.wangfang
+        colleague, = self.admin.model(
+            'company.employee', 'read', [self.liuyang], ['party'])
+        companies = self.admin.model(
+            'company.company', 'search_read', [], 0, 1, None, ['party'])
+        for party in [colleague['party'], companies[0]['party']]:
+            name, = self.admin.model('party.party', 'read', [party], ['name'])
+            with self.subTest(party=name['name']):
+                self.assertRefused(
+                    w.model, 'party.party', 'write', [party],
+                    {'name': "改名"})
+                after, = self.admin.model(
+                    'party.party', 'read', [party], ['name'])
+                self.assertEqual(after['name'], name['name'])
+
+    def test_9_no_forged_unsubscribe(self):
+        "CRM-33: no recipient line or opt-out with another's customer's email"
+        w = self.wangfang
+        contacts = self.admin.model(
+            'hopu.crm.contact', 'search_read', [
+                ('customer.salesperson', '=', self.liuyang),
+                ('email', '!=', None),
+                ], 0, 1, None, ['email'])
+        email = contacts[0]['email']
+        own = self.own_customer('existing')
+        mailing, = w.model(
+            'hopu.crm.mailing', 'search', [('state', '=', 'draft')],
+            0, 1, None)
+        self.assertRefused(
+            w.model, 'hopu.crm.mailing.recipient', 'create', [{
+                    'mailing': mailing, 'customer': own['id'],
+                    'email': email.upper(),
+                    }], text='其他业务员')
+        self.assertRefused(
+            w.model, 'hopu.crm.mailing.optout', 'create', [{
+                    'customer': own['id'], 'email': email,
+                    'date': {'__class__': 'datetime', 'year': 2026,
+                        'month': 11, 'day': 30, 'hour': 8, 'minute': 0,
+                        'second': 0, 'microsecond': 0},
+                    }], text='其他业务员')
+        self.assertFalse(self.admin.model(
+                'hopu.crm.mailing.optout', 'search',
+                [('email', '=', email.lower())], 0, None, None))
