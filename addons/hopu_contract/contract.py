@@ -189,6 +189,13 @@ class ParentLockedMixin:
     _parent_field = 'contract'
 
     @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        # Read and changed by who may read and change the document, under
+        # its record rules
+        cls.__access__.add(cls._parent_field)
+
+    @classmethod
     def _check_parent(cls, lines):
         Parent = getattr(cls, cls._parent_field).get_target()
         Parent.check_modify(
@@ -760,7 +767,6 @@ class Contract(ApprovalDocumentMixin, Workflow, ModelSQL, ModelView):
 class ContractLine(ParentLockedMixin, LineMixin, ModelSQL, ModelView):
     "Contract Line"
     __name__ = 'hopu.contract.line'
-    __access__ = {'contract'}
     contract = fields.Many2One(
         'hopu.contract', "Contract", required=True, ondelete='CASCADE')
     sequence = fields.Integer("Sequence")
@@ -779,7 +785,6 @@ class ContractCommission(
         ParentLockedMixin, CommissionMixin, ModelSQL, ModelView):
     "Contract Commission Accrual"
     __name__ = 'hopu.contract.commission'
-    __access__ = {'contract'}
     contract = fields.Many2One(
         'hopu.contract', "Contract", required=True, ondelete='CASCADE')
     share_amount = fields.Function(
@@ -796,7 +801,6 @@ class ContractCommission(
 class Version(ModelSQL, ModelView):
     "Contract Version"
     __name__ = 'hopu.contract.version'
-    __access__ = {'contract'}
     contract = fields.Many2One(
         'hopu.contract', "Contract", required=True, ondelete='CASCADE',
         readonly=True)
@@ -822,6 +826,7 @@ class Version(ModelSQL, ModelView):
     @classmethod
     def __setup__(cls):
         super().__setup__()
+        cls.__access__.add('contract')
         cls._order = [('contract', 'ASC'), ('number', 'DESC'), ('id', 'DESC')]
         t = cls.__table__()
         cls._sql_indexes.add(
@@ -855,7 +860,6 @@ class Version(ModelSQL, ModelView):
 class VersionLine(LineMixin, ModelSQL, ModelView):
     "Contract Version Line"
     __name__ = 'hopu.contract.version.line'
-    __access__ = {'version'}
     version = fields.Many2One(
         'hopu.contract.version', "Version", required=True,
         ondelete='CASCADE')
@@ -863,6 +867,7 @@ class VersionLine(LineMixin, ModelSQL, ModelView):
     @classmethod
     def __setup__(cls):
         super().__setup__()
+        cls.__access__.add('version')
         for name in ['product', 'description', 'quantity', 'unit',
                 'unit_price']:
             getattr(cls, name).readonly = True
@@ -876,7 +881,11 @@ class VersionLine(LineMixin, ModelSQL, ModelView):
 class VersionCommission(CommissionMixin, ModelSQL, ModelView):
     "Contract Version Commission"
     __name__ = 'hopu.contract.version.commission'
-    __access__ = {'version'}
     version = fields.Many2One(
         'hopu.contract.version', "Version", required=True,
         ondelete='CASCADE')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.__access__.add('version')
