@@ -272,7 +272,7 @@ class AdversarialTestCase(unittest.TestCase):
         # have victims among the orders and their lines
         contracts = cls.a('hopu.contract', 'search', [
                 ('salesperson', '=', employee['id']),
-                ('state', '=', 'effective')], 0, 1, None)
+                ('state', '=', 'approved')], 0, 1, None)
         for button, model in [
                 ('new_change', 'hopu.contract.change'),
                 ('new_termination', 'hopu.contract.termination')]:
@@ -405,6 +405,8 @@ class AdversarialTestCase(unittest.TestCase):
             return function(*args, **kwargs)
         except Refused as refused:
             return refused
+        except (RPCError, OSError) as error:
+            return Refused(str(error)[:200])
 
     def admin_read(self, model, ids, names):
         return {r['id']: r for r in self.a(
@@ -595,6 +597,7 @@ class AdversarialTestCase(unittest.TestCase):
                 ('model', 'in', self.hopu_models + self.targets)],
             0, None, None, ['model', 'name', 'relation', 'ttype'])
         for attacker in self.pair:
+            owns, creatable = {}, {}
             for relation in relations:
                 model, name, target = (
                     relation['model'], relation['name'], relation['relation'])
@@ -603,20 +606,26 @@ class AdversarialTestCase(unittest.TestCase):
                         'type') not in {'many2one', 'one2many', 'many2many'}:
                     continue
                 victims = self.victims_of(target, attacker)
-                own = self.own_records(model, attacker)
-                if not victims or not own:
+                if not victims:
+                    continue
+                if model not in owns:
+                    owns[model] = self.own_records(model, attacker, limit=1)
+                own = owns[model]
+                if not own:
                     continue
                 victim, record = victims[0], own[0]
-                old = self.admin_read(model, [record], [name])[record][name]
                 if relation['ttype'] == 'many2one':
                     value = victim
                 else:
                     value = [('add', [victim])]
+                old = self.admin_read(model, [record], [name])[record][name]
                 answer = self.try_(
                     attacker.model, model, 'write', [record], {name: value})
-                now = self.admin_read(model, [record], [name])[record][name]
                 leak = None
-                if not isinstance(answer, Refused) or now != old:
+                # an error rolls the whole request back
+                if not isinstance(answer, Refused):
+                    now = self.admin_read(model, [record], [name])[record][
+                        name]
                     leak = f'{model},{record}.{name} ← {target},{victim}'
                     self.restore(model, record, name, old, now, relation)
                 path = ('write foreign ' if relation['ttype'] == 'many2one'
@@ -626,11 +635,14 @@ class AdversarialTestCase(unittest.TestCase):
                     continue
                 # create and copy with a foreign Many2One: the same copy
                 # without it shows the attacker may create the record
-                control = self.try_(attacker.model, model, 'copy', [record],
-                    {})
-                if isinstance(control, Refused):
+                if model not in creatable:
+                    control = self.try_(attacker.model, model, 'copy',
+                        [record], {})
+                    creatable[model] = not isinstance(control, Refused)
+                    if creatable[model]:
+                        self.try_(self.a, model, 'delete', control)
+                if not creatable[model]:
                     continue
-                self.try_(self.a, model, 'delete', control)
                 answer = self.try_(attacker.model, model, 'copy', [record],
                     {name: victim})
                 leak = None
@@ -734,6 +746,79 @@ class AdversarialTestCase(unittest.TestCase):
                     self.record('action', model, f'wizard {name}',
                         attacker, leak)
         self.assertNoLeak('action')
+
+    def test_wizard_forms(self):
+        """CRM-10 CRM-33: no wizard form takes a record the attacker may
+        not read (started on the attacker's own record or from its menu)"""
+        keywords = self.a('ir.action.keyword', 'search_read',
+            [('model', 'like', '%,-1')], 0, None, None,
+            ['model', 'action'])
+        bound = defaultdict(set)
+        for keyword in keywords:
+            bound[keyword['action']].add(keyword['model'].split(',')[0])
+        wizards = self.a('ir.action.wizard', 'search_read',
+            [('wiz_name', 'like', 'hopu.%')], 0, None, None,
+            ['action', 'wiz_name'])
+        for wizard in wizards:
+            models = sorted(bound.get(wizard['action'], [])) or [None]
+            for model in models:
+                for attacker in self.pair:
+                    self.attack_wizard_form(wizard, model, attacker)
+        self.assertNoLeak('wizard form')
+
+    def attack_wizard_form(self, wizard, model, attacker):
+        name = wizard['wiz_name']
+        contexts = [{'action_id': wizard['id']}]
+        if model:
+            # the first of the attacker's records the wizard starts on
+            contexts = [{**contexts[0], 'active_model': model,
+                    'active_id': r, 'active_ids': [r]}
+                for r in self.own_records(model, attacker, limit=20)]
+        for context in contexts:
+            started = self.try_(
+                attacker.call, f'wizard.{name}.create', context=context)
+            if isinstance(started, Refused):
+                continue
+            session, start, end = started
+            try:
+                step = self.try_(attacker.call, f'wizard.{name}.execute',
+                    session, {}, start, context=context)
+                view = step.get('view') if isinstance(step, dict) else None
+                if view:
+                    self.attack_wizard_view(
+                        name, model, attacker, context, session, start, end,
+                        view)
+                    return
+            finally:
+                self.try_(attacker.call, f'wizard.{name}.delete', session,
+                    context=context)
+
+    def attack_wizard_view(
+            self, name, model, attacker, context, session, start, end, view):
+        fields = view['fields_view']['fields']
+        values = {**(view.get('defaults') or {}),
+            **(view.get('values') or {})}
+        values = {k: v for k, v in values.items()
+            if '.' not in k and fields.get(k, {}).get('type') not in {
+                'one2many', 'many2many'}}
+        buttons = [b['state'] for b in view.get('buttons', [])
+            if b['state'] != end]
+        for fname, field in sorted(fields.items()):
+            if field.get('type') != 'many2one' or (
+                    field.get('relation') not in self.targets):
+                continue
+            victims = self.victims_of(field['relation'], attacker)
+            if not victims or not buttons:
+                continue
+            data = {start: {**values, fname: victims[0]}}
+            answer = self.try_(attacker.call, f'wizard.{name}.execute',
+                session, data, buttons[0], context=context)
+            leak = None
+            if not isinstance(answer, Refused):
+                leak = (f'{buttons[0]} with {fname}='
+                    f'{field["relation"]},{victims[0]}')
+            self.record('wizard form', model or name,
+                f'wizard {name} form {fname}', attacker, leak)
 
     def test_reports(self):
         "CRM-2 CON-4: no report of a model prints a victim"
