@@ -12,8 +12,8 @@ fields come from the server's own registry. A model added tomorrow is
 attacked the day it is added.
 
 The demo organisation is 陈刚 > 张伟 > 王芳, 刘洋. For the supervisors to have
-victims too, the test moves 刘洋 under a sales manager of another branch
-(赵敏, 广州分公司) for its duration: 王芳 → 刘洋 is salesperson → salesperson,
+victims too, the test moves 刘洋 under the head of another sales team (赵敏,
+with no supervisor) for its duration: 王芳 → 刘洋 is salesperson → salesperson,
 张伟 and 陈刚 → 刘洋 supervisor → outside their subtree.
 
 The result is a matrix (model × path → refused, LEAK or -) printed and
@@ -34,7 +34,6 @@ from .support import (
 ATTACKERS = ['wangfang', 'zhangwei', 'chengang']
 VICTIM_LOGIN = 'liuyang'
 OUTSIDER = '赵敏'
-OUTSIDER_COMPANY = '皓普科技广州分公司'
 SECRET_FIELDS = ['password_hash', 'password_reset', 'password']
 RESET_TOKEN = 'Qk7vT2pLm9'
 MARK = '\u2603'
@@ -246,10 +245,10 @@ class AdversarialTestCase(unittest.TestCase):
 
     @classmethod
     def move_victim_outside(cls):
-        """刘洋 moves under 赵敏 of the 广州 branch, outside 陈刚's tree, for
-        the duration of the test"""
+        """刘洋 moves under 赵敏, the head of another sales team outside
+        陈刚's tree, for the duration of the test"""
         company, = cls.a('company.company', 'search',
-            [('party.name', '=', OUTSIDER_COMPANY)], 0, None, None)
+            [('party.name', '=', demo.HEAD_COMPANY)], 0, None, None)
         outsiders = cls.a('company.employee', 'search',
             [('party.name', '=', OUTSIDER)], 0, None, None)
         if not outsiders:
