@@ -153,7 +153,7 @@ class Convert(Wizard):
         Contact = pool.get('hopu.crm.contact')
         left = [c for c in lead.crm_contacts if c.active and c not in contacts]
         with Transaction().set_context(
-                hopu_crm_skip_duplicate=True, hopu_crm_stage_change=True):
+                _hopu_crm_skip_duplicate=True, _hopu_crm_stage_change=True):
             Party.write([lead], {'crm_stage': 'existing'})
         if left:
             Contact.write(left, {'active': False})
@@ -172,7 +172,7 @@ class Convert(Wizard):
         Record = pool.get('hopu.crm.contact_record')
 
         with Transaction().set_context(
-                hopu_crm_skip_duplicate=True, hopu_crm_stage_change=True):
+                _hopu_crm_skip_duplicate=True, _hopu_crm_stage_change=True):
             Party.write([lead], {
                     'crm_stage': 'converted',
                     'crm_converted_into': customer.id,
@@ -184,7 +184,7 @@ class Convert(Wizard):
                     'crm_address', 'crm_tax_id']
                 if not getattr(customer, name) and getattr(lead, name)}
             if values:
-                with Transaction().set_context(hopu_crm_skip_duplicate=True):
+                with Transaction().set_context(_hopu_crm_skip_duplicate=True):
                     Party.write([customer], values)
         existing = all_contacts(customer)
         if mode == 'contact':
@@ -275,8 +275,8 @@ class Demote(Wizard):
                     'hopu_crm.msg_demote_reason_required',
                     customer=customer.rec_name))
         with Transaction().set_context(
-                hopu_crm_reason=reason, hopu_crm_skip_duplicate=True,
-                hopu_crm_stage_change=True):
+                _hopu_crm_reason=reason, _hopu_crm_skip_duplicate=True,
+                _hopu_crm_stage_change=True):
             Party.write([customer], {
                     'crm_stage': 'potential',
                     'crm_follow_up_stage': None,

@@ -12,6 +12,7 @@ import unicodedata
 
 from trytond.i18n import gettext
 from trytond.model import ModelView, fields
+from trytond.modules.hopu_sysadmin.security import readable_ids
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
@@ -210,7 +211,7 @@ class Party(metaclass=PoolMeta):
     def _crm_check_duplicates(cls, parties):
         pool = Pool()
         Warning = pool.get('res.user.warning')
-        if Transaction().context.get('hopu_crm_skip_duplicate'):
+        if Transaction().context.get('_hopu_crm_skip_duplicate'):
             return
         for party in parties:
             if not party.crm_stage or party.crm_stage == 'converted':
@@ -223,15 +224,26 @@ class Party(metaclass=PoolMeta):
                     raise DuplicateCustomerWarning(key, gettext(
                             'hopu_crm.msg_customer_duplicate',
                             customer=party.rec_name,
-                            duplicates=', '.join(
-                                d.rec_name for d in duplicates)))
+                            duplicates=cls._crm_duplicate_names(duplicates)))
+
+    @classmethod
+    def _crm_duplicate_names(cls, duplicates):
+        "Names of the duplicates the user may see, the others untold"
+        transaction = Transaction()
+        readable = {d.id for d in duplicates}
+        if transaction.check_access and transaction.user:
+            readable = readable_ids(cls, readable)
+        names = [d.rec_name for d in duplicates if d.id in readable]
+        if len(names) < len(duplicates):
+            names.append(gettext('hopu_crm.msg_customer_duplicate_other'))
+        return ', '.join(names)
 
     @classmethod
     def _crm_history(cls, parties, old, reason=None):
         "Record the stage changes of the parties (CRM-14, CRM-18)"
         pool = Pool()
         History = pool.get('hopu.crm.stage.history')
-        reason = reason or Transaction().context.get('hopu_crm_reason')
+        reason = reason or Transaction().context.get('_hopu_crm_reason')
         to_create = []
         for party in parties:
             from_crm_stage, from_stage = old.get(party.id, (None, None))
@@ -266,7 +278,7 @@ class Party(metaclass=PoolMeta):
     def create(cls, vlist):
         for values in vlist:
             if values.get('crm_stage') == 'converted' and not (
-                    Transaction().context.get('hopu_crm_stage_change')):
+                    Transaction().context.get('_hopu_crm_stage_change')):
                 raise StageChangeError(gettext(
                         'hopu_crm.msg_customer_stage_change',
                         customer=values.get('name') or ''))
@@ -288,7 +300,7 @@ class Party(metaclass=PoolMeta):
     @classmethod
     def _crm_check_transitions(cls, parties, values):
         if 'crm_stage' not in values or Transaction().context.get(
-                'hopu_crm_stage_change'):
+                '_hopu_crm_stage_change'):
             return
         for party in parties:
             if party.crm_stage == values['crm_stage']:

@@ -8,11 +8,12 @@ from sql import Null
 
 from trytond.i18n import gettext
 from trytond.model import Index, ModelView, fields
+from trytond.modules.hopu_sysadmin.security import readable_ids
 from trytond.modules.hopu_sysadmin.sqlcolumn import SQLColumn
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval, Id
 from trytond.tools import grouped_slice
-from trytond.transaction import Transaction, without_check_access
+from trytond.transaction import Transaction, check_access, without_check_access
 
 from .alert import send_to_user
 from .exceptions import AssignError, ClaimError, RecycleError
@@ -224,6 +225,37 @@ class Party(metaclass=PoolMeta):
         return parties
 
     @classmethod
+    def check_modification(cls, mode, parties, values=None, external=False):
+        super().check_modification(
+            mode, parties, values=values, external=external)
+        if external and mode in {'write', 'delete'}:
+            cls._crm_check_internal(parties)
+
+    @classmethod
+    def _crm_check_internal(cls, parties):
+        """The parties of the companies and of the employees are changed
+        by those who may change the companies (SYS-1) or the employees
+        (CRM-1), not by every salesperson (issue 13)"""
+        pool = Pool()
+        ModelAccess = pool.get('ir.model.access')
+        Company = pool.get('company.company')
+        Employee = pool.get('company.employee')
+        ids = [p.id for p in parties if not p.crm_stage]
+        if not ids:
+            return
+        for Model in [Company, Employee]:
+            with without_check_access():
+                found = Model.search([('party', 'in', ids)], limit=1)
+            with check_access():
+                allowed = ModelAccess.check(
+                    Model.__name__, 'write', raise_exception=False)
+            if found and not allowed:
+                raise AssignError(gettext(
+                        'hopu_crm.msg_party_internal',
+                        party=found[0].party.rec_name,
+                        **Model.__names__()))
+
+    @classmethod
     def write(cls, *args):
         transaction = Transaction()
         context = transaction.context
@@ -312,6 +344,7 @@ class Party(metaclass=PoolMeta):
         today = Date.today()
         if transaction.check_access and transaction.user:
             ModelAccess.check(cls.__name__, 'write')
+        external = transaction.check_access and transaction.user
         with without_check_access():
             user = User(transaction.user)
             employee = user.employee
@@ -321,6 +354,11 @@ class Party(metaclass=PoolMeta):
             for party in parties:
                 party = cls(party.id)
                 if not party.in_pool:
+                    if external and (
+                            party.id not in readable_ids(cls, [party.id])):
+                        # Names only what the user may see (issue 13)
+                        raise ClaimError(gettext(
+                                'hopu_crm.msg_claim_unavailable'))
                     if party.salesperson:
                         raise ClaimError(gettext(
                                 'hopu_crm.msg_claim_taken',

@@ -31,6 +31,7 @@ from sql.aggregate import Count
 from trytond.config import config
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Unique, Workflow, fields
+from trytond.modules.hopu_sysadmin.security import readable_ids
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval, If
 from trytond.sendmail import get_smtp_server, send_message
@@ -125,6 +126,43 @@ def html_to_text(content):
 
 def normalize_email(value):
     return (value or '').strip().lower()
+
+
+def _escape_like(value):
+    return value.replace('\\', '\\\\').replace('%', '\\%').replace('_', '\\_')
+
+
+def check_addresses_own(emails, external=None):
+    """CRM-33: over RPC, no recipient line or opt-out carries the address
+    of a customer the user may not read: its unsubscribe link would stop
+    another salesperson's mailings to that customer (issue 13)"""
+    pool = Pool()
+    Party = pool.get('party.party')
+    Mechanism = pool.get('party.contact_mechanism')
+    Contact = pool.get('hopu.crm.contact')
+    transaction = Transaction()
+    if external is None:
+        external = transaction.check_access
+    if not external or not transaction.user:
+        return
+    emails = sorted({normalize_email(e) for e in emails} - {''})
+    owners = set()
+    with without_check_access():
+        for sub_emails in grouped_slice(emails, 100):
+            sub_emails = list(sub_emails)
+            owners.update(m.party.id for m in Mechanism.search([
+                        ('type', '=', 'email'),
+                        ['OR'] + [('value', 'ilike', _escape_like(e))
+                            for e in sub_emails],
+                        ]))
+            owners.update(c.customer.id for c in Contact.search([
+                        ('email_key', 'in', sub_emails),
+                        ]) if c.customer)
+        customers = [p.id for p in Party.browse(list(owners))
+            if p.crm_stage]
+    if set(customers) - readable_ids(Party, customers):
+        raise RecipientError(gettext(
+                'hopu_crm_mailing.msg_address_of_other_customer'))
 
 
 class Mailing(Workflow, ModelSQL, ModelView):
@@ -544,6 +582,7 @@ class Recipient(ModelSQL, ModelView):
         cls.check_customers_readable(
             [v['customer'] for v in vlist if v.get('customer')])
         vlist = [cls._fill_email(v) for v in vlist]
+        check_addresses_own(v.get('email') for v in vlist)
         return super().create(vlist)
 
     @classmethod
@@ -551,6 +590,7 @@ class Recipient(ModelSQL, ModelView):
         customers = [
             v['customer'] for v in args[1::2] if v.get('customer')]
         cls.check_customers_readable(customers)
+        check_addresses_own(v.get('email') for v in args[1::2])
         super().write(*args)
 
     @classmethod
@@ -791,6 +831,15 @@ class OptOut(ModelSQL, ModelView):
         if values.get('email'):
             values['email'] = normalize_email(values['email'])
         return values
+
+    @classmethod
+    def check_modification(cls, mode, optouts, values=None, external=False):
+        super().check_modification(
+            mode, optouts, values=values, external=external)
+        if mode == 'create':
+            check_addresses_own((o.email for o in optouts), external)
+        elif mode == 'write' and 'email' in values:
+            check_addresses_own([values['email']], external)
 
     @classmethod
     def opted_out(cls, emails):
