@@ -403,7 +403,7 @@ def _domain_value_ok(field, value, related):
         if type_ == 'date':
             return (isinstance(value, datetime.date)
                 and not isinstance(value, datetime.datetime))
-        return isinstance(value, datetime.date)
+        return isinstance(value, datetime.datetime)
     if type_ in {'many2one', 'one2many', 'many2many', 'one2one'}:
         return _is_int(value) or isinstance(value, str)
     if type_ == 'boolean':
