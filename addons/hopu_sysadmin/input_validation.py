@@ -84,7 +84,8 @@ def _names(Model, name):
     "The model's and the field's names as the user reads them"
     try:
         names = Model.__names__(name)
-        return {'model': names['model'], 'field': names['field']}
+        return {'model': names['model'],
+            'field': names.get('field', str(name)[:50])}
     except Exception:
         return {'model': Model.__name__, 'field': str(name)[:50]}
 
@@ -626,8 +627,32 @@ def _search(original):
     return search
 
 
+def _instantiated_ids(rpc, obj, args, kwargs):
+    "Refuse the ids of records given to a method that browses them"
+    if rpc.instantiate is None:
+        return
+    args = list(args)
+    if 'context' not in kwargs and args:
+        args.pop()
+    if isinstance(rpc.instantiate, slice):
+        selection = args[rpc.instantiate]
+    else:
+        selection = args[rpc.instantiate:rpc.instantiate + 1]
+    for data in selection:
+        if isinstance(data, dict):
+            continue
+        ids = data if isinstance(data, (list, tuple)) else [data]
+        for id_ in ids:
+            if not (_is_int(id_) and INT_MIN <= id_ <= INT_MAX):
+                raise InputValueError(gettext(
+                        'hopu_sysadmin.msg_input_record_id',
+                        model=_names(obj, None)['model'], id=_shown(id_)))
+
+
 def _convert(original):
     def convert(self, obj, *args, **kwargs):
+        if self.check_access:
+            _instantiated_ids(self, obj, args, kwargs)
         args, kwargs, context, timestamp = original(
             self, obj, *args, **kwargs)
         if context.get('_check_access'):
