@@ -280,6 +280,8 @@ class HostileInputTestCase(unittest.TestCase):
                 if field['type'] not in FUZZED_TYPES or field.get(
                         'readonly') or name in {'id', 'rec_name'}:
                     continue
+                old = own and self.client.model(
+                    model, 'read', own, ['write_date', name])
                 for payload, value, refused in PAYLOADS[KIND[field['type']]]:
                     label = f'{model} {name} {payload}'
                     answer = self.rpc(
@@ -298,16 +300,16 @@ class HostileInputTestCase(unittest.TestCase):
                         before = after
                     if not own:
                         continue
-                    old = self.client.model(
-                        model, 'read', own, ['write_date', name])
                     answer = self.rpc(
                         f'model.{model}.write', own, {name: value})
                     self.check(
                         answer, refused, f'{label} write', problems, matrix)
                     if answer.ok:
                         # an accepted value (text with quotes) is put back
-                        self.client.model(model, 'write', own, {
+                        self.rpc(f'model.{model}.write', own, {
                                 name: _restore(old[0][name], field)})
+                        old = self.client.model(
+                            model, 'read', own, ['write_date', name])
                     elif self.client.model(
                             model, 'read', own,
                             ['write_date', name]) != old:

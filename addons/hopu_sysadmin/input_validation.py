@@ -45,6 +45,7 @@ from trytond.model import Model as Record
 from trytond.model.modelstorage import ModelStorage
 from trytond.pool import Pool
 from trytond.rpc import RPC
+from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
 from .exceptions import ContextValueError, DomainValueError, InputValueError
@@ -186,6 +187,8 @@ def check_value(Model, name, field, value):
                 Model, name, 'msg_input_type', value=_shown(value))
         if not INT_MIN <= value <= INT_MAX:
             raise _error(Model, name, 'msg_input_number_range')
+        if type_ != 'integer':
+            _check_exist(field.get_target(), [value])
     elif type_ in NUMBER_TYPES:
         if not _is_number(value):
             raise _error(
@@ -231,6 +234,28 @@ def _check_ids(Model, name, ids):
             raise _error(Model, name, 'msg_input_number_range')
 
 
+def _check_exist(Target, ids):
+    """Refuse ids of no record of Target (SQLite keeps a reference to a
+    missing record where PostgreSQL's foreign key refuses it)"""
+    ids = {i.id if isinstance(i, Record) else i for i in ids}
+    ids.discard(None)
+    if (not ids or not hasattr(Target, '__table__')
+            or callable(getattr(Target, 'table_query', None))
+            and Target.table_query()):
+        return
+    table = Target.__table__()
+    cursor = Transaction().connection.cursor()
+    found = set()
+    for sub_ids in grouped_slice(sorted(ids)):
+        cursor.execute(*table.select(
+                table.id, where=table.id.in_(list(sub_ids))))
+        found.update(i for i, in cursor)
+    for id_ in sorted(ids - found):
+        raise InputValueError(gettext(
+                'hopu_sysadmin.msg_input_record_id',
+                model=_names(Target, None)['model'], id=id_))
+
+
 def _check_x2many(Model, name, field, value):
     if not isinstance(value, (list, tuple)):
         raise _error(Model, name, 'msg_input_type', value=_shown(value))
@@ -254,6 +279,8 @@ def _check_x2many(Model, name, field, value):
             pairs = iter(args)
             for ids, values in zip(pairs, pairs):
                 _check_ids(Model, name, ids)
+                _check_exist(Target, ids if isinstance(
+                        ids, (list, tuple)) else [ids])
                 check_values(Target, values)
         elif verb == 'copy':
             if not args or len(args) > 2:
@@ -267,6 +294,9 @@ def _check_x2many(Model, name, field, value):
                 raise _error(
                     Model, name, 'msg_input_type', value=_shown(action))
             _check_ids(Model, name, args[0])
+            if verb == 'add':
+                _check_exist(Target, args[0] if isinstance(
+                        args[0], (list, tuple)) else [args[0]])
 
 
 def _check_reference(Model, name, value):
@@ -649,6 +679,24 @@ def _instantiated_ids(rpc, obj, args, kwargs):
                         model=_names(obj, None)['model'], id=_shown(id_)))
 
 
+def _check_arguments(rpc, obj, args):
+    """The values given to create and write, before the model's own
+    create or write (which may read them first)"""
+    rpc_methods = getattr(obj, '__rpc__', {})
+    if rpc is rpc_methods.get('create') and args:
+        vlist = args[0]
+        if not isinstance(vlist, (list, tuple)):
+            raise InputValueError(gettext(
+                    'hopu_sysadmin.msg_input_values',
+                    model=_names(obj, None)['model'], value=_shown(vlist)))
+        for values in vlist:
+            check_values(obj, values)
+    elif rpc is rpc_methods.get('write'):
+        actions = iter(args)
+        for records, values in zip(actions, actions):
+            check_values(obj, values)
+
+
 def _convert(original):
     def convert(self, obj, *args, **kwargs):
         if self.check_access:
@@ -657,6 +705,8 @@ def _convert(original):
             self, obj, *args, **kwargs)
         if context.get('_check_access'):
             check_context(context)
+            with Transaction().set_context(context):
+                _check_arguments(self, obj, args)
         return args, kwargs, context, timestamp
     return convert
 
