@@ -86,15 +86,15 @@ PAYLOADS = {
         ('dict', {'a': 1}, True),
         ],
     'date': [
-        ('year1', _date(1), True),
-        ('year9999', _date(9999, 12, 31), True),
+        ('year2', _date(2), True),
+        ('year9999', _date(9999, 12, 30), True),
         ('1899', _date(1899, 12, 31), True),
         ('2201', _date(2201), True),
         ('garbage', "2026-13-45' OR 1=1", True),
         ('int', 20261130, True),
         ],
     'datetime': [
-        ('year1', _datetime(1), True),
+        ('year2', _datetime(2), True),
         ('year9999', _datetime(9999), True),
         ('garbage', 'yesterday', True),
         ('date', _date(2026, 11, 30), True),

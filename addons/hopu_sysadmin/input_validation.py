@@ -13,7 +13,8 @@ user error; nothing is written before the check.
   not longer than the field's ``size`` or the defaults ``[hopu]
   char_size`` (1,000) and ``text_size`` (50,000); Integer/Many2One hold
   whole numbers of a PostgreSQL INTEGER; Float/Numeric finite numbers
-  below 10¹⁵; Date/DateTime/Timestamp years 1900–2200; One2Many/Many2Many
+  below 10¹⁵; Date/DateTime/Timestamp years 1900–2200 (or Python's first
+  and last date, Tryton's "always"); One2Many/Many2Many
   lists of actions whose nested values are checked the same way.
 - Record ids given to ``read``, ``write``, ``delete`` and ``copy``.
 - Search domains (``ModelStorage.search``, under ``search_count``,
@@ -57,6 +58,10 @@ INT_MIN, INT_MAX = -2 ** 31, 2 ** 31 - 1
 BIGINT_MIN, BIGINT_MAX = -2 ** 63, 2 ** 63 - 1
 NUMBER_MAX = 10 ** 15
 DOMAIN_DEPTH = 20
+#: the dates Tryton uses for "since always" and "for ever" (currency rates)
+SENTINELS = {
+    datetime.date.min, datetime.date.max,
+    datetime.datetime.min, datetime.datetime.max}
 SEARCH_TEXT_SIZE = 10000
 CONTEXT_DEPTH = 8
 
@@ -162,6 +167,18 @@ def check_value(Model, name, field, value):
     type_ = field._type
     if value is None or isinstance(value, (Query, Expression)):
         return
+    if type_ == 'selection' and isinstance(
+            getattr(field, 'selection', None), (list, tuple)):
+        # a model's create may use the value (e.g. to pick a sequence)
+        # before trytond validates it
+        try:
+            known = value in {k for k, _ in field.selection}
+        except TypeError:
+            known = False
+        if not known:
+            raise _error(
+                Model, name, 'msg_input_type', value=_shown(value))
+        return
     if type_ in TEXT_TYPES:
         if type_ == 'selection' and _is_int(value):
             if not BIGINT_MIN <= value <= BIGINT_MAX:
@@ -200,7 +217,7 @@ def check_value(Model, name, field, value):
         if date is None:
             raise _error(
                 Model, name, 'msg_input_type', value=_shown(value))
-        if not MIN_YEAR <= date.year <= MAX_YEAR:
+        if not MIN_YEAR <= date.year <= MAX_YEAR and date not in SENTINELS:
             raise _error(
                 Model, name, 'msg_input_date_range',
                 min=MIN_YEAR, max=MAX_YEAR)
@@ -439,6 +456,8 @@ def _domain_value_ok(field, value, related):
         return _is_int(value) or isinstance(value, str)
     if type_ == 'boolean':
         return isinstance(value, (bool, int))
+    if type_ in {'char', 'text'}:
+        return isinstance(value, str)
     return True
 
 
@@ -546,7 +565,8 @@ def _field_ok(field, value):
                 and not isinstance(value, datetime.datetime))
         else:
             ok = isinstance(value, datetime.datetime)
-        return ok and MIN_YEAR <= value.year <= MAX_YEAR
+        return ok and (
+            MIN_YEAR <= value.year <= MAX_YEAR or value in SENTINELS)
     if type_ == 'boolean':
         return isinstance(value, (bool, int))
     if type_ == 'selection':

@@ -116,6 +116,11 @@ class InputValidationTestCase(unittest.TestCase):
                 with self.assertRaises(InputValueError):
                     check_values(Currency, {'rounding': value})
         check_values(Currency, {'rounding': Decimal('0.01')})
+        # a reference to no record (SQLite has no foreign key)
+        with self.assertRaises(InputValueError):
+            check_values(User, {'company': 2 ** 31 - 1})
+        with self.assertRaises(InputValueError):
+            check_values(User, {'groups': [['add', [2 ** 31 - 1]]]})
         check_values(User, {'company': None, 'menu': 1})
         check_values(Sequence, {'number_increment': 5, 'padding': 0})
         with as_user(1):
@@ -147,7 +152,7 @@ class InputValidationTestCase(unittest.TestCase):
         pool = Pool()
         User = pool.get('res.user')
         Employee = pool.get('company.employee')
-        for value in [datetime.date(1, 1, 1), datetime.date(9999, 12, 31),
+        for value in [datetime.date(2, 1, 1), datetime.date(9999, 12, 30),
                 datetime.date(1899, 12, 31), datetime.date(2201, 1, 1),
                 'not a date', 20260101]:
             with self.subTest(value=value):
@@ -155,9 +160,11 @@ class InputValidationTestCase(unittest.TestCase):
                     check_values(Employee, {'start_date': value})
         check_values(Employee, {'start_date': datetime.date(2026, 11, 30)})
         check_values(Employee, {'start_date': '2026-11-30'})
+        # Tryton's "since always" (currency rates)
+        check_values(Employee, {'start_date': datetime.date.min})
         with self.assertRaises(InputValueError):
             check_values(User, {
-                    'password_reset_expire': datetime.datetime(1, 1, 1)})
+                    'password_reset_expire': datetime.datetime(2, 1, 1)})
         check_values(User, {
                 'password_reset_expire': datetime.datetime(2026, 11, 30)})
 
