@@ -67,27 +67,22 @@ PAYLOADS = {
         ('100k', '长' * 100000, True),
         ('sql', SQL_META, False),
         ('dict', {'a': 1}, True),
-        ('list', [1, 2], True),
         ('int', HUGE_ID, True),
         ],
     'integer': [
         ('bytes', _bytes(b'\x00\x01'), True),
         ('text', '12; DROP TABLE x', True),
         ('huge', HUGE_ID, True),
-        ('int32+1', 2 ** 31, True),
         ('float', 1.5, True),
-        ('dict', {'id': 1}, True),
         ],
     'number': [
         ('text', 'abc', True),
         ('nan', _decimal('NaN'), True),
         ('1e30', _decimal('1E+30'), True),
         ('bytes', _bytes(b'\x00'), True),
-        ('dict', {'a': 1}, True),
         ],
     'date': [
         ('year2', _date(2), True),
-        ('year9999', _date(9999, 12, 30), True),
         ('1899', _date(1899, 12, 31), True),
         ('2201', _date(2201), True),
         ('garbage', "2026-13-45' OR 1=1", True),
@@ -95,7 +90,6 @@ PAYLOADS = {
         ],
     'datetime': [
         ('year2', _datetime(2), True),
-        ('year9999', _datetime(9999), True),
         ('garbage', 'yesterday', True),
         ('date', _date(2026, 11, 30), True),
         ],
@@ -107,7 +101,6 @@ PAYLOADS = {
         ],
     'many2one': [
         ('huge', HUGE_ID, True),
-        ('int32+1', 2 ** 31, True),
         ('max-int32', 2 ** 31 - 1, True),
         ('text', "1 OR 1=1", True),
         ('bytes', _bytes(b'\x00'), True),
