@@ -7,16 +7,20 @@ Installed with the base module, as it changes trytond for every model (like
 ``speedup``), when the module is imported. Every refusal is a translated
 user error; nothing is written before the check.
 
-- Values of ``create`` and ``write`` (``_before_create``/``_before_write``),
+- Values of ``create`` and ``write``, at the RPC boundary (before a
+  model's own ``create``/``write`` reads them) and in
+  ``_before_create``/``_before_write`` (nested and server-side writes),
   when the transaction checks access (every call from a client): each key
-  is a field of the model; Char/Text/Selection hold text without NUL and
-  not longer than the field's ``size`` or the defaults ``[hopu]
-  char_size`` (1,000) and ``text_size`` (50,000); Integer/Many2One hold
-  whole numbers of a PostgreSQL INTEGER; Float/Numeric finite numbers
-  below 10¹⁵; Date/DateTime/Timestamp years 1900–2200 (or Python's first
-  and last date, Tryton's "always"); One2Many/Many2Many
-  lists of actions whose nested values are checked the same way.
-- Record ids given to ``read``, ``write``, ``delete`` and ``copy``.
+  is a field of the model; Char/Text hold text without NUL and not longer
+  than the field's ``size`` or the defaults ``[hopu] char_size`` (1,000)
+  and ``text_size`` (50,000); a Selection with a fixed list one of its
+  keys; Integer/Many2One whole numbers of a PostgreSQL INTEGER, a
+  Many2One an existing record; Float/Numeric finite numbers below 10¹⁵;
+  Date/DateTime/Timestamp years 1900–2200 (or Python's first and last
+  date, Tryton's "always"); One2Many/Many2Many lists of actions whose
+  nested values are checked the same way.
+- Record ids given to ``read``, ``write``, ``delete``, ``copy`` and the
+  buttons (``RPC.convert`` of the methods that browse records).
 - Search domains (``ModelStorage.search``, under ``search_count``,
   ``search_read`` and every search of trytond): lists or leaves
   ``(field, operator, value)`` on fields of the model, with a known
