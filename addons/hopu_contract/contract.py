@@ -386,7 +386,9 @@ class Contract(ApprovalDocumentMixin, Workflow, ModelSQL, ModelView):
 
     @staticmethod
     def default_type():
-        return Transaction().context.get('contract_type', 'service')
+        type_ = Transaction().context.get('contract_type', 'service')
+        # the context comes from the client: only a type of contract
+        return type_ if type_ in dict(CONTRACT_TYPES) else 'service'
 
     @staticmethod
     def default_salesperson():
