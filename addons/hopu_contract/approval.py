@@ -79,7 +79,6 @@ class ApprovalRule(sequence_ordered(), ModelSQL, ModelView):
 class ApprovalRuleStep(sequence_ordered(), ModelSQL, ModelView):
     "Contract Approval Rule Step"
     __name__ = 'hopu.contract.approval.rule.step'
-    __access__ = {'rule'}
     rule = fields.Many2One(
         'hopu.contract.approval.rule', "Rule", required=True,
         ondelete='CASCADE')
@@ -104,6 +103,13 @@ class ApprovalRuleStep(sequence_ordered(), ModelSQL, ModelView):
             'required': Eval('approver_type') == 'user',
             'invisible': Eval('approver_type') != 'user',
             })
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        # Who may change the approval rules may change their steps, nobody
+        # else (they decide who approves)
+        cls.__access__.add('rule')
 
     @classmethod
     def default_approver_type(cls):

@@ -189,6 +189,13 @@ class ParentLockedMixin:
     _parent_field = 'contract'
 
     @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        # Read and changed by who may read and change the document, under
+        # its record rules
+        cls.__access__.add(cls._parent_field)
+
+    @classmethod
     def _check_parent(cls, lines):
         Parent = getattr(cls, cls._parent_field).get_target()
         Parent.check_modify(
@@ -379,7 +386,9 @@ class Contract(ApprovalDocumentMixin, Workflow, ModelSQL, ModelView):
 
     @staticmethod
     def default_type():
-        return Transaction().context.get('contract_type', 'service')
+        type_ = Transaction().context.get('contract_type', 'service')
+        # the context comes from the client: only a type of contract
+        return type_ if type_ in dict(CONTRACT_TYPES) else 'service'
 
     @staticmethod
     def default_salesperson():
@@ -760,7 +769,6 @@ class Contract(ApprovalDocumentMixin, Workflow, ModelSQL, ModelView):
 class ContractLine(ParentLockedMixin, LineMixin, ModelSQL, ModelView):
     "Contract Line"
     __name__ = 'hopu.contract.line'
-    __access__ = {'contract'}
     contract = fields.Many2One(
         'hopu.contract', "Contract", required=True, ondelete='CASCADE')
     sequence = fields.Integer("Sequence")
@@ -779,7 +787,6 @@ class ContractCommission(
         ParentLockedMixin, CommissionMixin, ModelSQL, ModelView):
     "Contract Commission Accrual"
     __name__ = 'hopu.contract.commission'
-    __access__ = {'contract'}
     contract = fields.Many2One(
         'hopu.contract', "Contract", required=True, ondelete='CASCADE')
     share_amount = fields.Function(
@@ -796,7 +803,6 @@ class ContractCommission(
 class Version(ModelSQL, ModelView):
     "Contract Version"
     __name__ = 'hopu.contract.version'
-    __access__ = {'contract'}
     contract = fields.Many2One(
         'hopu.contract', "Contract", required=True, ondelete='CASCADE',
         readonly=True)
@@ -822,6 +828,7 @@ class Version(ModelSQL, ModelView):
     @classmethod
     def __setup__(cls):
         super().__setup__()
+        cls.__access__.add('contract')
         cls._order = [('contract', 'ASC'), ('number', 'DESC'), ('id', 'DESC')]
         t = cls.__table__()
         cls._sql_indexes.add(
@@ -855,7 +862,6 @@ class Version(ModelSQL, ModelView):
 class VersionLine(LineMixin, ModelSQL, ModelView):
     "Contract Version Line"
     __name__ = 'hopu.contract.version.line'
-    __access__ = {'version'}
     version = fields.Many2One(
         'hopu.contract.version', "Version", required=True,
         ondelete='CASCADE')
@@ -863,6 +869,7 @@ class VersionLine(LineMixin, ModelSQL, ModelView):
     @classmethod
     def __setup__(cls):
         super().__setup__()
+        cls.__access__.add('version')
         for name in ['product', 'description', 'quantity', 'unit',
                 'unit_price']:
             getattr(cls, name).readonly = True
@@ -876,7 +883,11 @@ class VersionLine(LineMixin, ModelSQL, ModelView):
 class VersionCommission(CommissionMixin, ModelSQL, ModelView):
     "Contract Version Commission"
     __name__ = 'hopu.contract.version.commission'
-    __access__ = {'version'}
     version = fields.Many2One(
         'hopu.contract.version', "Version", required=True,
         ondelete='CASCADE')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.__access__.add('version')

@@ -375,7 +375,6 @@ class ChangeLine(ParentLockedMixin, LineMixin, ModelSQL, ModelView):
     _parent_field = 'change'
     "Contract Change Order Line"
     __name__ = 'hopu.contract.change.line'
-    __access__ = {'change'}
     change = fields.Many2One(
         'hopu.contract.change', "Change Order", required=True,
         ondelete='CASCADE')
@@ -390,7 +389,6 @@ class ChangeCommission(
     _parent_field = 'change'
     "Contract Change Order Commission"
     __name__ = 'hopu.contract.change.commission'
-    __access__ = {'change'}
     change = fields.Many2One(
         'hopu.contract.change', "Change Order", required=True,
         ondelete='CASCADE')

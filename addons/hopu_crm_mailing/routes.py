@@ -7,8 +7,10 @@ must not unsubscribe anyone); POST — the button, or a mail client's
 one-click unsubscribe of RFC 8058 (List-Unsubscribe-Post) — records the
 address as unsubscribed. The token is the recipient line's own random
 secret (32 bytes), so a link can neither be guessed nor forged for another
-address."""
+address. A token that is not one (other characters, other length, a NUL
+byte) is unknown without a database query."""
 import html
+import re
 from http import HTTPStatus
 
 from trytond.i18n import gettext
@@ -16,6 +18,9 @@ from trytond.protocols.wrappers import (
     Response, allow_null_origin, with_pool, with_transaction)
 from trytond.transaction import Transaction
 from trytond.wsgi import app
+
+#: the tokens of secrets.token_urlsafe(32)
+TOKEN = re.compile(r'[A-Za-z0-9_-]{43}')
 
 PAGE = """<!DOCTYPE html>
 <html><head><meta charset="utf-8"/>
@@ -60,10 +65,12 @@ def unsubscribe(request, pool, token):
         return _page('404', '', status=HTTPStatus.NOT_FOUND)
     language = _language(pool)
     with Transaction().set_context(language=language):
-        recipients = Recipient.search([
-                ('token', '=', token),
-                ], limit=1)
-        if not token or not recipients:
+        recipients = []
+        if TOKEN.fullmatch(token or ''):
+            recipients = Recipient.search([
+                    ('token', '=', token),
+                    ], limit=1)
+        if not recipients:
             return _page(
                 gettext('hopu_crm_mailing.msg_unsubscribe_unknown_title'),
                 gettext('hopu_crm_mailing.msg_unsubscribe_unknown'),

@@ -23,6 +23,7 @@ from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.modules.currency.fields import Monetary
+from trytond.modules.hopu_sysadmin.input_validation import check_context
 from trytond.modules.hopu_sysadmin.report import SofficeReport
 from trytond.modules.sale_opportunity.opportunity_reporting import (
     AbstractConversionTimeseries)
@@ -519,5 +520,10 @@ class AnalysisReport(SofficeReport):
                 values[key] = data[key]
         for key in ['from_date', 'to_date', 'date']:
             if isinstance(values[key], str):
-                values[key] = datetime.date.fromisoformat(values[key])
+                try:
+                    values[key] = datetime.date.fromisoformat(values[key])
+                except ValueError:
+                    pass
+        # the report's data are no RPC context: checked here as one
+        check_context(values)
         return values

@@ -31,3 +31,15 @@ class RightCopyError(ValidationError):
 
 class AccountSetError(UserError):
     pass
+
+
+class InputValueError(ValidationError):
+    pass
+
+
+class DomainValueError(UserError):
+    pass
+
+
+class ContextValueError(UserError):
+    pass

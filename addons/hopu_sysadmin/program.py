@@ -314,6 +314,11 @@ class _ProgramRelationMixin(_ChangeMixin):
         'hopu.program', "Program", required=True, ondelete='CASCADE')
 
     @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.__access__.add('program')
+
+    @classmethod
     def _changed(cls, programs):
         pool = Pool()
         Program = pool.get('hopu.program')
