@@ -410,6 +410,52 @@ class HostileInputTestCase(unittest.TestCase):
         self.print_matrix('Hostile report contexts', matrix)
         self.assertEqual(problems, [], '\n'.join(problems[:60]))
 
+    def test_form_contexts(self):
+        """CRM-3 CON-1: the context keys the windows give to the forms (a
+        customer, a kind of report, a type of contract, default values)
+        are checked when the form's defaults and a new record read them"""
+        _, access = self.forms()
+        keys = {}
+        # the menus' windows and the related ones (a customer's reports)
+        for window in self.client.model(
+                'ir.action.act_window', 'search_read',
+                [('res_model', 'in', sorted(access))], 0, None, None,
+                ['res_model', 'context']):
+            model = window['res_model']
+            try:
+                context = json.loads(window['context'] or '{}')
+            except ValueError:
+                continue
+            if isinstance(context, dict) and '__class__' not in context:
+                keys.setdefault(model, set()).update(context)
+        self.assertIn('hopu_crm_customer', keys['hopu.crm.daily_report'])
+        self.assertIn('contract_type', keys['hopu.contract'])
+        problems, matrix = [], {}
+        for model, names in sorted(keys.items()):
+            matrix[model] = Counter()
+            methods = [('default_get', [None])]
+            if access[model]['create']:
+                methods.append(('create', [[{}]]))
+            for name in sorted(names):
+                for payload, value in [
+                        ('text', "1' OR '1'='1"), ('nul', 'a\x00'),
+                        ('list', [1]), ('dict', {'a': 1}),
+                        ('huge', HUGE_ID), ('max-int32', 2 ** 31 - 1)]:
+                    context = {**self.client.context, name: value}
+                    for method, params in methods:
+                        answer = self.rpc(
+                            f'model.{model}.{method}', *params,
+                            context=context)
+                        self.check(
+                            answer, False,
+                            f'{model} {name} {payload} {method}',
+                            problems, matrix)
+                        if answer.ok and method == 'create':
+                            self.created.setdefault(model, set()).update(
+                                answer.result)
+        self.print_matrix('Hostile form contexts', matrix)
+        self.assertEqual(problems, [], '\n'.join(problems[:60]))
+
     def test_http_layer(self):
         """No HTTP 500 and no database text from the HTTP layer: bodies
         that are not JSON, broken JSON-RPC, a NUL in the unsubscribe URL,

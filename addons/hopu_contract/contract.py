@@ -388,7 +388,9 @@ class Contract(ApprovalDocumentMixin, Workflow, ModelSQL, ModelView):
     def default_type():
         type_ = Transaction().context.get('contract_type', 'service')
         # the context comes from the client: only a type of contract
-        return type_ if type_ in dict(CONTRACT_TYPES) else 'service'
+        if isinstance(type_, str) and type_ in dict(CONTRACT_TYPES):
+            return type_
+        return 'service'
 
     @staticmethod
     def default_salesperson():

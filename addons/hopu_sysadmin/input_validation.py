@@ -19,6 +19,9 @@ user error; nothing is written before the check.
   Date/DateTime/Timestamp years 1900–2200 (or Python's first and last
   date, Tryton's "always"); One2Many/Many2Many lists of actions whose
   nested values are checked the same way.
+- Default values (``Model.default_get``), from the context
+  (``default_<field>``, the keys read by the default methods) as the
+  values of a create.
 - Record ids given to ``read``, ``write``, ``delete``, ``copy`` and the
   buttons (``RPC.convert`` of the methods that browse records).
 - Search domains (``ModelStorage.search``, under ``search_count``,
@@ -658,6 +661,41 @@ def _before_read(original):
     return _before_read
 
 
+def _checked_defaults(cls, values):
+    "The default values of cls that SQL would store, without the x2many"
+    return {name: value for name, value in values.items()
+        if name in cls._fields
+        and cls._fields[name]._type not in X2MANY_TYPES}
+
+
+def _default_get(original):
+    def default_get(
+            cls, fields_names=None, with_rec_name=True, with_default=True):
+        if _checking():
+            # the client sets defaults by the context (default_<field>),
+            # the modules read other keys of it in their default methods
+            context = Transaction().context
+            check_values(cls, _checked_defaults(cls, {
+                        key[len('default_'):]: value
+                        for key, value in context.items()
+                        if key.startswith('default_')}))
+        try:
+            values = original(
+                cls, fields_names=fields_names, with_rec_name=with_rec_name,
+                with_default=with_default)
+        except (ValueError, TypeError) as exception:
+            if not _checking():
+                raise
+            # a default method read a context value of the wrong type
+            raise ContextValueError(gettext(
+                    'hopu_sysadmin.msg_context_invalid',
+                    key=_names(cls, None)['model'])) from exception
+        if _checking():
+            check_values(cls, _checked_defaults(cls, values))
+        return values
+    return default_get
+
+
 def _with_records(original):
     def method(cls, records, *args, **kwargs):
         if _checking():
@@ -740,4 +778,5 @@ _patch(ModelStorage, '_before_write', _before_write)
 _patch(ModelStorage, '_before_read', _before_read)
 _patch(ModelStorage, '_before_delete', _with_records)
 _patch(ModelStorage, 'search', _search)
+_patch(Record, 'default_get', _default_get)
 _patch(RPC, 'convert', _convert)

@@ -121,7 +121,8 @@ class InputValidationTestCase(unittest.TestCase):
             check_values(User, {'company': 2 ** 31 - 1})
         with self.assertRaises(InputValueError):
             check_values(User, {'groups': [['add', [2 ** 31 - 1]]]})
-        check_values(User, {'company': None, 'menu': 1})
+        action, = pool.get('ir.action').search([], limit=1)
+        check_values(User, {'company': None, 'menu': action.id})
         check_values(Sequence, {'number_increment': 5, 'padding': 0})
         with as_user(1):
             with self.assertRaises(InputValueError):
