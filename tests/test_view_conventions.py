@@ -13,7 +13,8 @@ from lxml import etree
 
 from hopu_cli import paths
 from trytond.pool import Pool
-from trytond.tests.test_tryton import activate_module, with_transaction
+from trytond.tests.test_tryton import (
+    activate_module, drop_db, with_transaction)
 
 # Sao.View.TreeXMLViewParser.WIDGETS of sao 8.0
 LIST_WIDGETS = {
@@ -32,7 +33,9 @@ class ViewConventionsTestCase(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
+        drop_db()
         activate_module(paths.HOPU_MODULES)
+        cls.addClassCleanup(drop_db)
 
     def views(self):
         """The views sao receives: each base view of a list or a form with
