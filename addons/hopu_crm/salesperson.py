@@ -273,7 +273,9 @@ class SalespersonTransfer(Wizard):
                 'customers': [c.id for c in customers],
                 'deactivate': False,
                 }
-        employee = self.record
+        # from the menu, the active record is the menu
+        employee = (self.record if self.model
+            and self.model.__name__ == 'company.employee' else None)
         if not employee:
             return {'deactivate': False}
         customers = Party.search([
