@@ -28,3 +28,35 @@ Sao.config.title = '皓普 ERP-CRM';
  * nothing. */
 Sao.View.Form.CallTo.prototype._type = 'tel';
 Sao.View.Form.SIP.prototype._type = 'tel';
+
+/* A selection whose value is outside the options the screen's domain
+ * leaves (e.g. 客户阶段 「现有客户」 of a lead just converted, still shown
+ * in the tab of the leads) shows another option or none: sao 8.0 then
+ * wrote that into the record and asked to save a change nobody made. A
+ * read-only selection writes nothing; an editable one without a choice
+ * keeps its value. */
+(function() {
+    var Selection = Sao.View.Form.Selection;
+    var get_value = Selection.prototype.get_value;
+    var set_value = Selection.prototype.set_value;
+    Selection.prototype.get_value = function() {
+        if ((this.select.val() === null) && this.record && this.field) {
+            return this.field.get(this.record);
+        }
+        return get_value.call(this);
+    };
+    Selection.prototype.set_value = function() {
+        if (this._readonly) {
+            return;
+        }
+        return set_value.call(this);
+    };
+    var modified = Object.getOwnPropertyDescriptor(
+        Selection.prototype, 'modified');
+    Object.defineProperty(Selection.prototype, 'modified', {
+        get: function() {
+            return !this._readonly && modified.get.call(this);
+        },
+        configurable: true,
+    });
+}());
