@@ -157,10 +157,18 @@ class CRMJourneyTestCase(unittest.TestCase):
             f'[name="{name}"]:is(input, select, textarea):visible').first
 
     def fill(self, scope, **values):
-        "Type text into the fields named (input or textarea), then leave"
+        """Type text into the fields named (input or textarea), then leave
+        each as a user does, once sao has taken it"""
         for name, value in values.items():
-            self.field(scope, name).fill(value)
-            self.field(scope, name).press('Tab')
+            field = self.field(scope, name)
+            for _ in range(3):
+                field.fill(value)
+                field.press('Tab')
+                self.wait_idle(scope.page)
+                # sao redrawing the form may wipe what was typed meanwhile
+                if field.input_value() == value:
+                    break
+            self.assertEqual(field.input_value(), value, name)
 
     def select(self, scope, **labels):
         "Choose the shown value of selection fields"
@@ -237,8 +245,10 @@ class CRMJourneyTestCase(unittest.TestCase):
 
     # The server, to prepare what a journey starts from
 
-    def rpc(self, login, password=demo.DEMO_PASSWORD):
-        client = Client(self.url, self.name)
+    @classmethod
+    def rpc(cls, login, password=demo.DEMO_PASSWORD):
+        "A JSON-RPC client of the server, logged in as the user"
+        client = Client(cls.url, cls.name)
         client.login(login, password)
         return client
 
@@ -299,6 +309,9 @@ class SalespersonJourneyTestCase(CRMJourneyTestCase):
         self.fill(form, crm_industry='互联网和相关服务', crm_region='深圳')
         self.select(form, crm_size='21-100人')
         self.save(page)
+        self.assertValue(form, 'crm_industry', '互联网和相关服务')
+        self.assertValue(form, 'crm_region', '深圳')
+        self.assertValue(form, 'crm_size', '21-100人')
         form.locator('.nav-tabs a:visible', has_text='联系人').click()
         contacts = form.locator('.form-one2many:visible').first
         contacts.locator('button[title="新建"]').click()
@@ -456,3 +469,134 @@ class SalespersonJourneyTestCase(CRMJourneyTestCase):
         expect(self.row(form, '合同到期未续约。')).to_have_count(1)
         expect(self.row(form, '需求确认').first).to_be_visible()
         self.screenshot(page, '15-demoted')
+
+
+class SupervisorJourneyTestCase(CRMJourneyTestCase):
+    """What the supervisor 张伟 sees of his two salespeople 王芳 and 刘洋,
+    and what 刘洋 does not see of 王芳's"""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # 王芳 enters a new potential customer
+        wangfang = cls.rpc('wangfang')
+        wangfang.model('party.party', 'create', [{
+                    'name': NEW_CUSTOMER,
+                    'crm_stage': 'potential',
+                    'salesperson': wangfang.context['employee'],
+                    'crm_region': '广州',
+                    }])
+
+    def customers(self, page):
+        "客户信息, tab 全部: every customer the user may see"
+        self.open_menu(page, '客户管理', '客户信息')
+        tab = self.tab(page)
+        tab.locator('.nav-tabs a', has_text='全部').click()
+        self.wait_idle(page)
+        return tab
+
+    def chart(self, page, menu, *labels):
+        "A screen of 报表分析 switched to its chart, which shows the labels"
+        self.open_menu(page, '客户管理', '报表分析', menu)
+        self.press(page, '切换')
+        tab = self.tab(page)
+        chart = tab.locator('svg:visible').first
+        expect(chart).to_be_visible()
+        for label in labels:
+            expect(chart).to_contain_text(label)
+        return chart
+
+    def test_supervisor(self):
+        """CRM-2 CRM-31 CRM-32: 张伟 sees the customers of 王芳 and 刘洋,
+        the charts of 报表分析 and the 业务警示 of both"""
+        page = self.open_page()
+        self.login(page, 'zhangwei')
+        customers = self.customers(page)
+        for name, salesperson in [
+                ('广州市天河区星辰贸易有限公司', '王芳'),
+                (NEW_CUSTOMER, '王芳'),
+                ('东莞市长安镇鑫达模具有限公司', '刘洋'),
+                ]:
+            expect(self.row(customers, name)).to_contain_text(salesperson)
+        self.screenshot(page, 'supervisor-01-customers')
+
+        self.chart(page, '销售漏斗', '方案报价')
+        self.screenshot(page, 'supervisor-02-funnel')
+        self.chart(page, '销售统计', '王芳', '刘洋')
+        self.screenshot(page, 'supervisor-03-sales')
+        self.chart(page, '查看业务员销售跟进情况', '王芳', '刘洋')
+        self.screenshot(page, 'supervisor-04-follow-up')
+
+        self.open_menu(page, '客户管理', '业务警示')
+        alerts = self.tab(page)
+        expect(self.row(alerts, '逾期未拜访')).to_contain_text('刘洋')
+        expect(self.row(alerts, '保护期即将到期').first).to_contain_text(
+            '王芳')
+        expect(self.row(alerts, '合同即将到期').first).to_be_visible()
+        self.screenshot(page, 'supervisor-05-alerts')
+
+    def test_other_salesperson(self):
+        "CRM-2: 刘洋 does not see the new customer of 王芳"
+        page = self.open_page()
+        self.login(page, 'liuyang')
+        customers = self.customers(page)
+        expect(self.row(customers, '东莞市长安镇鑫达模具有限公司')
+            ).to_have_count(1)
+        expect(self.row(customers, NEW_CUSTOMER)).to_have_count(0)
+        expect(self.row(customers, '广州市天河区星辰贸易有限公司')
+            ).to_have_count(0)
+        self.screenshot(page, 'liuyang-01-customers')
+        self.open_menu(page, '客户管理', '线索', '潜在客户&跟进客户')
+        leads = self.tab(page)
+        leads.locator('.nav-tabs a', has_text='全部').click()
+        self.wait_idle(page)
+        expect(self.row(leads, '东莞市长安镇鑫达模具有限公司')
+            ).to_have_count(1)
+        expect(self.row(leads, NEW_CUSTOMER)).to_have_count(0)
+        self.screenshot(page, 'liuyang-02-leads')
+
+
+class PhoneJourneyTestCase(CRMJourneyTestCase):
+    "A salesperson on a 390×844 phone"
+
+    def test_daily_report_on_phone(self):
+        """CRM-13 ERP-8: 王芳 logs in on her phone, finds her customer and
+        files a daily report"""
+        page = self.open_page(PHONE, is_mobile=True, has_touch=True)
+        self.login(page, 'wangfang')
+        self.screenshot(page, 'phone-01-menu')
+        self.open_menu(page, '客户管理', '客户信息')
+        customers = self.tab(page)
+        search = customers.locator('input[type=search], .filter-box input')
+        search.first.fill('星辰')
+        search.first.press('Enter')
+        self.wait_idle(page)
+        expect(self.row(customers, '广州市天河区星辰贸易有限公司')
+            ).to_have_count(1)
+        self.screenshot(page, 'phone-02-customer-found')
+        self.open_row(page, '广州市天河区星辰贸易有限公司')
+        self.assertValue(
+            self.tab(page), 'name', '广州市天河区星辰贸易有限公司')
+        self.relate(page, '潜在客户&跟进客户日报')
+        self.press(page, '新建')
+        form = self.tab(page)
+        self.assertValue(
+            form, 'customer', '广州市天河区星辰贸易有限公司', contains=True)
+        self.select(form, visit_type='电话', purpose='初步接触')
+        self.fill(form, content='电话联系,约下周上门拜访。',
+            next_plan='下周上门演示。')
+        self.screenshot(page, 'phone-03-daily-report')
+        self.button(page, '保存并退出').click()
+        expect(page.locator('#tablist li.active')).not_to_contain_text(
+            '日报')
+        self.wait_idle(page)
+        wangfang = self.rpc('wangfang')
+        reports = wangfang.model('hopu.crm.daily_report', 'search_read', [
+                ('customer.name', '=', '广州市天河区星辰贸易有限公司'),
+                ('content', '=', '电话联系,约下周上门拜访。'),
+                ], 0, None, None, ['visit_type', 'purpose', 'salesperson'])
+        self.assertEqual(len(reports), 1)
+        self.assertEqual(reports[0]['visit_type'], 'phone')
+        self.assertEqual(reports[0]['purpose'], 'first_contact')
+        self.assertEqual(
+            reports[0]['salesperson'], wangfang.context['employee'])
