@@ -36,26 +36,40 @@ NEW_CUSTOMER = '广州市海珠区新锐广告有限公司'
 expect.set_options(timeout=20000)
 
 
+_shared = {}
+
+
+def setUpModule():
+    """One demo database, server and browser for every journey (the demo
+    data takes minutes to load)"""
+    db_uri = backend_uri()
+    name = f'hopu_test_journey_crm_{os.getpid()}'
+    (paths.VAR / 'test-logs').mkdir(parents=True, exist_ok=True)
+    drop_database(name, db_uri)
+    unittest.addModuleCleanup(drop_database, name, db_uri)
+    hopu('setup-db', name, '--db', db_uri)
+    hopu('load-demo', name, '--db', db_uri)
+    server = running_server(db_uri, [name])
+    url = server.__enter__()
+    unittest.addModuleCleanup(server.__exit__, None, None, None)
+    playwright = sync_playwright().start()
+    unittest.addModuleCleanup(playwright.stop)
+    browser = playwright.chromium.launch(
+        executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    unittest.addModuleCleanup(browser.close)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    _shared.update(name=name, url=url, browser=browser)
+
+
 class CRMJourneyTestCase(unittest.TestCase):
     "What every CRM journey needs: the demo database, a server, a browser"
 
     @classmethod
     def setUpClass(cls):
-        cls.db_uri = backend_uri()
-        cls.name = f'hopu_test_journey_crm_{os.getpid()}'
-        drop_database(cls.name, cls.db_uri)
-        cls.addClassCleanup(drop_database, cls.name, cls.db_uri)
-        hopu('setup-db', cls.name, '--db', cls.db_uri)
-        hopu('load-demo', cls.name, '--db', cls.db_uri)
-        server = running_server(cls.db_uri, [cls.name])
-        cls.url = server.__enter__()
-        cls.addClassCleanup(server.__exit__, None, None, None)
-        playwright = sync_playwright().start()
-        cls.addClassCleanup(playwright.stop)
-        cls.browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        cls.addClassCleanup(cls.browser.close)
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        super().setUpClass()
+        cls.name = _shared['name']
+        cls.url = _shared['url']
+        cls.browser = _shared['browser']
 
     # The browser
 
