@@ -358,6 +358,7 @@ class SalespersonJourneyTestCase(CRMJourneyTestCase):
         self.press(page, '新建')
         form = self.tab(page)
         self.assertValue(form, 'customer', COLD_VISIT_COMPANY, contains=True)
+        self.assertValue(form, 'customer_stage', '潜在客户')
         self.choose(page, form, 'contact', '孙丽')
         self.select(form, visit_type='拜访', purpose='需求了解')
         self.fill(form,
@@ -458,6 +459,7 @@ class SalespersonJourneyTestCase(CRMJourneyTestCase):
         self.press(page, '新建')
         form = self.tab(page)
         self.choose(page, form, 'customer', COLD_VISIT_COMPANY, search='云帆')
+        self.assertValue(form, 'customer_stage', '现有客户')
         self.choose(page, form, 'contact', '周强')
         self.select(form, visit_type='拜访', purpose='客情维护')
         self.fill(form, content='上线后回访,培训信息部。',
