@@ -10,9 +10,17 @@ from trytond.model import ModelView, fields
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction, without_check_access
-from trytond.wizard import Button, StateTransition, StateView, Wizard
+from trytond.wizard import (
+    Button, StateAction, StateTransition, StateView, Wizard)
 
 from .exceptions import ConversionError, DemotionError
+
+
+def open_form(action, customer):
+    "The action showing the form of the customer"
+    action['res_id'] = [customer.id]
+    action['views'] = list(reversed(action.get('views') or []))
+    return action
 
 
 class ConvertStart(ModelView):
@@ -96,6 +104,7 @@ class Convert(Wizard):
             Button("Convert", 'convert', 'tryton-ok', default=True),
             ])
     convert = StateTransition()
+    open_ = StateAction('hopu_crm.act_customer_form')
 
     def default_start(self, fields):
         lead = self.record
@@ -144,7 +153,13 @@ class Convert(Wizard):
                         'hopu_crm.msg_convert_into_itself',
                         lead=lead.rec_name))
             self.convert_into(lead, customer, contacts, mode)
-        return 'end'
+        return 'open_'
+
+    def do_open_(self, action):
+        "The existing customer, where the manual goes on"
+        customer = (
+            self.record if self.start.mode == 'new' else self.start.customer)
+        return open_form(action, customer), {}
 
     def convert_new(self, lead, contacts):
         "The lead itself becomes the existing customer"
@@ -252,6 +267,7 @@ class Demote(Wizard):
             Button("Demote", 'demote', 'tryton-ok', default=True),
             ])
     demote = StateTransition()
+    open_ = StateAction('hopu_crm.act_lead_form')
 
     def default_start(self, fields):
         self.check_customer(self.record)
@@ -281,4 +297,8 @@ class Demote(Wizard):
                     'crm_stage': 'potential',
                     'crm_follow_up_stage': None,
                     })
-        return 'end'
+        return 'open_'
+
+    def do_open_(self, action):
+        "The customer among the potential customers again"
+        return open_form(action, self.record), {}

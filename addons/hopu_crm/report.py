@@ -150,8 +150,8 @@ class DailyReport(ModelSQL, ModelView):
 
     @classmethod
     def get_customer_stages(cls):
-        from .customer_stages import CRM_STAGE_SELECTION
-        return CRM_STAGE_SELECTION
+        from .customer_stages import customer_stages
+        return customer_stages()
 
     @fields.depends('customer', '_parent_customer.crm_stage')
     def on_change_with_customer_stage(self, name=None):
@@ -309,7 +309,13 @@ class DailyReport(ModelSQL, ModelView):
         Action = pool.get('ir.action')
         ModelData = pool.get('ir.model.data')
         copies = cls.copy_for_next(reports)
-        action_id = ModelData.get_id('hopu_crm', 'act_daily_report_form')
+        # The copies open in the reports of their customers' stage
+        existing = all(
+            c.customer and c.customer.crm_stage == 'existing'
+            for c in copies)
+        action_id = ModelData.get_id('hopu_crm',
+            'act_daily_report_existing' if existing
+            else 'act_daily_report_form')
         action, = Action.get_action_values(
             'ir.action.act_window', [action_id])
         action['res_id'] = [c.id for c in copies]
