@@ -129,6 +129,7 @@ class Program(DeactivableMixin, ModelSQL, ModelView):
         ActionGroup = pool.get('ir.action-res.group')
 
         cls._export_groups_cache.clear()
+        pool.get('ir.ui.menu').hopu_coverage_changed()
         missing = [(p, r) for p in programs for r in RIGHTS
             if not getattr(p, f'group_{r}')]
         if missing:

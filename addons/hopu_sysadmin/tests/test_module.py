@@ -722,6 +722,34 @@ class HopuSysadminTestCase(
             self.assertTrue(Menu.search([('id', '=', menu_id)]))
 
     @with_transaction()
+    def test_menu_one_program_only(self):
+        """SYS-5: with the read right on one program, the menu shows that
+        program and nothing else: no official menu (参与者, 公司 …), and a
+        hidden menu cannot be read either"""
+        pool = Pool()
+        Menu = pool.get('ir.ui.menu')
+        ModelData = pool.get('ir.model.data')
+        menu_id = ModelData.get_id('hopu_sysadmin', 'menu_account_set_form')
+        party_menu = ModelData.get_id('party', 'menu_party_form')
+        clerk = make_user('clerk')
+        grant(clerk, 'SYS-2', ['read'])
+        with as_user(clerk):
+            actions = [m.id for m in Menu.search([]) if m.action]
+            roots = Menu.search([('parent', '=', None)])
+            with self.assertRaises(AccessError):
+                Menu.read([party_menu], ['name'])
+        open_menus = {
+            ModelData.get_id('hopu_sysadmin', 'menu_user_password_change')}
+        self.assertEqual(set(actions) - open_menus, {menu_id})
+        self.assertEqual(
+            {m.id for m in roots} - open_menus,
+            {ModelData.get_id('hopu_sysadmin', 'menu_sysadmin')})
+        # the administrator keeps every menu
+        User = pool.get('res.user')
+        with as_user(User(ModelData.get_id('res', 'user_admin'))):
+            self.assertTrue(Menu.search([('id', '=', party_menu)]))
+
+    @with_transaction()
     def test_sysadmin_menus(self):
         "SYS-1…SYS-8: the eight entries of 系统管理, each a program"
         pool = Pool()
