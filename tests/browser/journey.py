@@ -50,17 +50,25 @@ class JourneyTestCase(unittest.TestCase):
     def setUp(self):
         self.errors = []
         self.pending = {}
+        self.pages = []
         self.step = 0
 
     def tearDown(self):
+        for i, page in enumerate(self.pages):
+            # where the journey ended, for a failure's diagnosis
+            if not page.is_closed():
+                page.screenshot(path=str(
+                        self.folder / f'{self._testMethodName}-last-{i}.png'))
         self.assertEqual(self.errors, [], msg="page or console errors")
 
     # the browser
 
     def open_page(self, viewport=DESKTOP):
-        context = self.browser.new_context(viewport=viewport, locale='zh-CN')
+        context = self.browser.new_context(
+            viewport=viewport, locale='zh-CN', accept_downloads=True)
         self.addCleanup(context.close)
         page = context.new_page()
+        self.pages.append(page)
         page.set_default_timeout(30000)
         self.pending[page] = 0
 
@@ -154,6 +162,17 @@ class JourneyTestCase(unittest.TestCase):
         self.wait_idle(page)
         expect(page.locator('#tablist li.active')).to_contain_text(names[-1])
 
+    def open_wizard(self, page, *names):
+        "Click the menu entries, the last one runs its wizard (a dialog)"
+        for name in names:
+            entry = page.locator('#menu .column-char').filter(
+                has_text=re.compile(f'^{re.escape(name)}$')).first
+            entry.click()
+        self.wait_idle(page)
+        dialog = self.dialog(page)
+        expect(dialog).to_be_visible()
+        return dialog
+
     def tab(self, page):
         return page.locator(TAB)
 
@@ -170,6 +189,16 @@ class JourneyTestCase(unittest.TestCase):
         self.toolbar(page, '保存').click()
         self.wait_idle(page)
         expect(self.toolbar(page, '保存')).to_be_disabled()
+        self.close_messages(page, '记录保存成功')
+
+    def close_messages(self, page, text=None):
+        "Close the messages of the info bar (they cover the toolbar)"
+        alerts = page.locator('.infobar .alert:visible')
+        if text:
+            expect(alerts.filter(has_text=text)).to_have_count(1)
+        for alert in alerts.all():
+            alert.locator('button.close').click()
+        expect(alerts).to_have_count(0)
 
     def switch(self, page):
         self.toolbar(page, '切换').click()
@@ -201,11 +230,12 @@ class JourneyTestCase(unittest.TestCase):
         entry.select_option(label=text)
         self.wait_idle(scope.page)
 
-    def choose(self, scope, label, text):
+    def choose(self, scope, label, text, entry=None):
         """A many2one: type the name and pick it from the completion (or
         the search dialog when several match)"""
         page = scope.page
-        entry = self.widget(scope, label)
+        if entry is None:
+            entry = self.widget(scope, label)
         entry.fill(text)
         entry.press('Tab')
         self.wait_idle(page)
@@ -215,14 +245,33 @@ class JourneyTestCase(unittest.TestCase):
             self.wait_idle(page)
         expect(entry).to_have_value(re.compile(re.escape(text)))
 
+    def add_to(self, scope, label, text):
+        """A many2many list (公司, 目标使用者 …): type the name in its entry
+        and pick it"""
+        page = scope.page
+        widget = scope.locator('.form-many2many').filter(
+            has=page.locator('.form-many2many-string', has_text=label)).first
+        entry = widget.locator('.form-many2many-toolbar input').first
+        entry.fill(text)
+        self.wait_idle(page)
+        widget.locator('.dropdown-completion li:visible', has_text=text).first.click()
+        self.wait_idle(page)
+        expect(widget.locator('tbody')).to_contain_text(text)
+
+    def close_dialog(self, page):
+        "The dialog's 关闭 / 确定 (the download dialog …)"
+        dialog = self.dialog(page)
+        dialog.locator('.modal-footer button').last.click()
+        expect(dialog).to_be_hidden()
+
     def button(self, scope, text):
         "A button of the form: 提交审批, 审批通过 …"
         return scope.locator('button:visible', has_text=re.compile(
                 f'^\\s*{re.escape(text)}\\s*$')).first
 
-    def click(self, scope, text):
+    def click(self, scope, text, timeout=60000):
         self.button(scope, text).click()
-        self.wait_idle(scope.page)
+        self.wait_idle(scope.page, timeout=timeout)
 
     def page_tab(self, scope, name):
         "A tab of the form's notebook"
