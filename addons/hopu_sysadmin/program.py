@@ -501,6 +501,24 @@ class UserRight(_ChangeMixin, RightsMixin, ModelSQL, ModelView):
                 for name in RIGHTS), all_=True)
 
 
+class ModelData(metaclass=PoolMeta):
+    "SYS-7: a program the modules ship is renamed in the company's words"
+    __name__ = 'ir.model.data'
+
+    @classmethod
+    def can_modify(cls, records, values):
+        if values is not None and 'name' in values:
+            programs = [r for r in records if r.__name__ == 'hopu.program']
+            others = [r for r in records if r.__name__ != 'hopu.program']
+            values_program = {k: v for k, v in values.items() if k != 'name'}
+            if programs and values_program:
+                super().can_modify(programs, values_program)
+            if others:
+                super().can_modify(others, values)
+            return
+        super().can_modify(records, values)
+
+
 class UserGroup(metaclass=PoolMeta):
     __name__ = 'res.user-res.group'
 

@@ -107,8 +107,9 @@ class JourneyTestCase(unittest.TestCase):
         name = name or self.name
         page.wait_for_function(
             "() => document.querySelector('.login-dialog select#database')"
-            ".options.length"
-            " || document.querySelector('.login-dialog input#database').value")
+            "?.options.length"
+            " || document.querySelector('.login-dialog input#database')"
+            "?.value")
         selector = page.locator('.login-dialog select#database')
         if selector.is_visible():
             selector.select_option(name)
@@ -119,8 +120,9 @@ class JourneyTestCase(unittest.TestCase):
     def database_options(self, page):
         page.wait_for_function(
             "() => document.querySelector('.login-dialog select#database')"
-            ".options.length"
-            " || document.querySelector('.login-dialog input#database').value")
+            "?.options.length"
+            " || document.querySelector('.login-dialog input#database')"
+            "?.value")
         selector = page.locator('.login-dialog select#database')
         if selector.is_visible():
             return selector.locator('option').all_inner_texts()
@@ -153,22 +155,30 @@ class JourneyTestCase(unittest.TestCase):
 
     # menus and tabs
 
-    def open_menu(self, page, *names):
-        "Click the menu entries, the last one opens its screen"
-        for name in names:
-            entry = page.locator('#menu .column-char').filter(
-                has_text=re.compile(f'^{re.escape(name)}$')).first
-            entry.click()
+    def menu_entry(self, page, name):
+        return page.locator('#menu .column-char').filter(
+            has_text=re.compile(f'^{re.escape(name)}$')).first
+
+    def _menu_path(self, page, names):
+        "Unfold the menu down to the last entry and click it"
+        for name, child in zip(names, names[1:]):
+            if not self.menu_entry(page, child).is_visible():
+                page.locator('#menu tr').filter(
+                    has=page.locator('.column-char').filter(has_text=re.compile(
+                            f'^{re.escape(name)}$'))).first.locator(
+                    '.expander').click()
+            expect(self.menu_entry(page, child)).to_be_visible()
+        self.menu_entry(page, names[-1]).click()
         self.wait_idle(page)
+
+    def open_menu(self, page, *names):
+        "Unfold the menu, the last entry opens its screen"
+        self._menu_path(page, names)
         expect(page.locator('#tablist li.active')).to_contain_text(names[-1])
 
     def open_wizard(self, page, *names):
-        "Click the menu entries, the last one runs its wizard (a dialog)"
-        for name in names:
-            entry = page.locator('#menu .column-char').filter(
-                has_text=re.compile(f'^{re.escape(name)}$')).first
-            entry.click()
-        self.wait_idle(page)
+        "Unfold the menu, the last entry runs its wizard (a dialog)"
+        self._menu_path(page, names)
         dialog = self.dialog(page)
         expect(dialog).to_be_visible()
         return dialog
@@ -237,13 +247,14 @@ class JourneyTestCase(unittest.TestCase):
         if entry is None:
             entry = self.widget(scope, label)
         entry.fill(text)
-        entry.press('Tab')
+        widget = entry.locator('xpath=..')
+        item = widget.locator(
+            '.dropdown-completion li:visible', has_text=text).first
+        item.click()
         self.wait_idle(page)
-        dialog = page.locator('.modal-dialog:visible').last
-        if dialog.count() and dialog.is_visible():
-            dialog.locator('tr', has_text=text).first.dblclick()
-            self.wait_idle(page)
         expect(entry).to_have_value(re.compile(re.escape(text)))
+        # a chosen record shows the button that opens it
+        expect(widget.locator('.icon-primary')).to_be_visible()
 
     def add_to(self, scope, label, text):
         """A many2many list (公司, 目标使用者 …): type the name in its entry
@@ -254,7 +265,8 @@ class JourneyTestCase(unittest.TestCase):
         entry = widget.locator('.form-many2many-toolbar input').first
         entry.fill(text)
         self.wait_idle(page)
-        widget.locator('.dropdown-completion li:visible', has_text=text).first.click()
+        widget.locator(
+            '.dropdown-completion li:visible', has_text=text).first.click()
         self.wait_idle(page)
         expect(widget.locator('tbody')).to_contain_text(text)
 

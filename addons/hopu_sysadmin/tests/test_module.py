@@ -722,6 +722,22 @@ class HopuSysadminTestCase(
             self.assertTrue(Menu.search([('id', '=', menu_id)]))
 
     @with_transaction()
+    def test_program_renamed(self):
+        """SYS-7: the administrator renames a program the module ships, in
+        the company's own words; its other fields stay protected"""
+        pool = Pool()
+        Program = pool.get('hopu.program')
+        User = pool.get('res.user')
+        ModelData = pool.get('ir.model.data')
+        admin = User(ModelData.get_id('res', 'user_admin'))
+        program, = Program.search([('code', '=', 'SYS-2')])
+        with as_user(admin):
+            Program.write([Program(program.id)], {'name': "帐套管理"})
+            with self.assertRaises(AccessError):
+                Program.write([Program(program.id)], {'code': 'X-2'})
+        self.assertEqual(Program(program.id).name, "帐套管理")
+
+    @with_transaction()
     def test_menu_one_program_only(self):
         """SYS-5: with the read right on one program, the menu shows that
         program and nothing else: no official menu (参与者, 公司 …), and a
