@@ -118,7 +118,8 @@ class SysadminJourneyTestCase(JourneyTestCase):
             has=page.locator('input[name=user]'))
         self.choose(line, None, f'赵敏{self.suffix}', entry=line.locator(
                 'input[name=user]'))
-        self.choose(line, None, '客户信息', entry=line.locator(
+        # 客户信息, by its program number
+        self.choose(line, None, 'CRM-2', entry=line.locator(
                 'input[name=program]'))
         line.locator('input[name=perm_read]').check()
         self.screenshot(page, 'right-read-granted')
@@ -174,6 +175,7 @@ class SysadminJourneyTestCase(JourneyTestCase):
         (spreadsheet) (SYS-8)"""
         self.open_menu(page, '系统管理', '使用者权限一览表')
         tab = self.tab(page)
+        self.search(page, f'帐号: zhaomin{self.suffix}')
         row = self.row(tab, f'赵敏{self.suffix}')
         expect(row).to_contain_text(f'客户资料{self.suffix}')
         self.screenshot(page, 'overview')
