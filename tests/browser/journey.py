@@ -224,7 +224,7 @@ class JourneyTestCase(unittest.TestCase):
     def widget(self, scope, label):
         "The input of a form field, found by its label as the user reads it"
         target = self._label(scope, label).get_attribute('for')
-        return scope.locator(f'[id="{target}"]')
+        return scope.locator(f'[id="{target}"]:visible')
 
     def fill(self, scope, label, value):
         entry = self.widget(scope, label)
@@ -317,5 +317,9 @@ class JourneyTestCase(unittest.TestCase):
         return scope.locator('tbody tr', has_text=text).first
 
     def open_row(self, page, text):
-        self.row(self.tab(page), text).dblclick()
+        "Double-click the line (not on a link, which opens the record)"
+        cells = self.row(self.tab(page), text).locator(
+            'td:not(.selection-state):not(.optional)').filter(
+            has_not=page.locator('a'))
+        cells.first.dblclick()
         self.wait_idle(page)
