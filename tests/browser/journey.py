@@ -211,6 +211,11 @@ class JourneyTestCase(unittest.TestCase):
             alert.locator('button.close').click()
         expect(alerts).to_have_count(0)
 
+    def reload(self, page):
+        "刷新/撤销: what the others did meanwhile"
+        self.toolbar(page, '刷新/撤销').click()
+        self.wait_idle(page)
+
     def switch(self, page):
         self.toolbar(page, '切换').click()
         self.wait_idle(page)
@@ -319,7 +324,10 @@ class JourneyTestCase(unittest.TestCase):
     def open_row(self, page, text):
         "Double-click the line (not on a link, which opens the record)"
         cells = self.row(self.tab(page), text).locator(
-            'td:not(.selection-state):not(.optional)').filter(
+            'td:visible:not(.selection-state):not(.optional)').filter(
             has_not=page.locator('a'))
-        cells.first.dblclick()
+        cells.first.click()
         self.wait_idle(page)
+        self.switch(page)
+        expect(self.tab(page).locator('.form-container, .form').first
+            ).to_be_visible()

@@ -139,6 +139,7 @@ class ContractJourneyTestCase(JourneyTestCase):
         self.open_menu(page, '合同管理', menu)
         self.open_row(page, number)
         tab = self.tab(page)
+        self.reload(page)
         self.page_tab(tab, '审批流')
         flow = self.lines(page, '审批流')
         for approver in approvers:
@@ -180,9 +181,8 @@ class ContractJourneyTestCase(JourneyTestCase):
         self.screenshot(page, 'change-submitted')
         self.approve('zhangwei', number)
         self.open_menu(page, '合同管理', '新服务合同')
-        self.tab(page).locator('.toolbar button[title="刷新/撤销"]').click()
-        self.wait_idle(page)
         self.open_row(page, number)
+        self.reload(page)
         tab = self.tab(page)
         expect(self.widget(tab, '合同金额')).to_have_value(
             re.compile('150,000'))
@@ -205,6 +205,7 @@ class ContractJourneyTestCase(JourneyTestCase):
         self.approve('zhangwei', number)
         self.open_menu(page, '合同管理', '产品销售合同')
         self.open_row(page, number)
+        self.reload(page)
         expect(self.widget(self.tab(page), '状态')).to_have_value(
             re.compile('terminated|已终止'))
         self.screenshot(page, 'terminated')
