@@ -21,7 +21,7 @@ CHROMIUM_ARGS = [
     '--disable-background-networking', '--disable-component-update',
     '--disable-sync', '--no-first-run']
 DESKTOP = {'width': 1366, 'height': 900}
-TAB = '#tabcontent .tab-pane.active'
+TAB = '#tabcontent > .tab-pane.active'
 expect.set_options(timeout=30000)
 
 
@@ -213,7 +213,7 @@ class JourneyTestCase(unittest.TestCase):
 
     def reload(self, page):
         "刷新/撤销: what the others did meanwhile"
-        self.toolbar(page, '刷新/撤销').click()
+        self.tab(page).locator('.toolbar button#reload').click()
         self.wait_idle(page)
 
     def switch(self, page):
