@@ -1,12 +1,20 @@
 # This file is part of Hopu ERP-CRM.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
-from trytond.pool import PoolMeta
+"""SYS-5: the menu of a user shows the programs the user has rights on.
+
+A program's menu carries the program's read group (hopu.program.compile).
+The menus of the official modules that no program covers have no group and
+would show to everyone: a global record rule on ir.ui.menu hides them from
+every user outside Tryton's Administration group, on search and on read."""
+from trytond.cache import Cache
+from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
 
 
 class Menu(metaclass=PoolMeta):
     "A menu without action shows only when one of its entries does (SYS-5)"
     __name__ = 'ir.ui.menu'
+    _hopu_uncovered_cache = Cache('ir.ui.menu.hopu_uncovered', context=False)
 
     @classmethod
     def search(cls, domain, offset=0, limit=None, order=None, count=False,
@@ -26,3 +34,90 @@ class Menu(metaclass=PoolMeta):
         if count:
             return len(menus)
         return menus
+
+    @classmethod
+    def hopu_uncovered(cls):
+        """The ids of the menus of the official modules that no program
+        covers: neither a program's menu, nor below one, nor above one"""
+        result = cls._hopu_uncovered_cache.get(None)
+        if result is not None:
+            return result
+        pool = Pool()
+        Program = pool.get('hopu.program')
+        ModelData = pool.get('ir.model.data')
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*table.select(table.id, table.parent))
+        parents = dict(cursor)
+        program = Program.__table__()
+        cursor.execute(*program.select(
+                program.menu, where=program.menu != None))  # noqa: E711
+        program_menus = {m for m, in cursor}
+        data = ModelData.__table__()
+        cursor.execute(*data.select(
+                data.db_id, data.module,
+                where=data.model == cls.__name__))
+        hopu_menus = {m for m, module in cursor if module.startswith('hopu_')}
+
+        def ancestors(menu):
+            seen = set()
+            while menu and menu not in seen:
+                seen.add(menu)
+                yield menu
+                menu = parents.get(menu)
+
+        covered = set()
+        for menu in program_menus:
+            covered.update(ancestors(menu))
+        uncovered = []
+        for menu in parents:
+            if (menu in covered or menu in hopu_menus
+                    or any(m in program_menus for m in ancestors(menu))):
+                continue
+            uncovered.append(menu)
+        uncovered.sort()
+        cls._hopu_uncovered_cache.set(None, uncovered)
+        return uncovered
+
+    @classmethod
+    def hopu_coverage_changed(cls):
+        pool = Pool()
+        Rule = pool.get('ir.rule')
+        cls._hopu_uncovered_cache.clear()
+        Rule._domain_get_cache.clear()
+
+    @classmethod
+    def create(cls, vlist):
+        menus = super().create(vlist)
+        cls.hopu_coverage_changed()
+        return menus
+
+    @classmethod
+    def write(cls, *args):
+        super().write(*args)
+        cls.hopu_coverage_changed()
+
+    @classmethod
+    def delete(cls, menus):
+        super().delete(menus)
+        cls.hopu_coverage_changed()
+
+
+class Rule(metaclass=PoolMeta):
+    """Record rules on ir.ui.menu may use Eval('hopu_hidden_menus'): the
+    menus hidden from the user (none for an administrator)"""
+    __name__ = 'ir.rule'
+
+    @classmethod
+    def _get_context(cls, model_name):
+        pool = Pool()
+        context = super()._get_context(model_name)
+        if model_name == 'ir.ui.menu':
+            Menu = pool.get('ir.ui.menu')
+            ModelData = pool.get('ir.model.data')
+            admin = ModelData.get_id('res', 'group_admin')
+            if admin in context.get('groups', []):
+                context['hopu_hidden_menus'] = []
+            else:
+                context['hopu_hidden_menus'] = Menu.hopu_uncovered()
+        return context

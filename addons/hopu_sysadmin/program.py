@@ -130,6 +130,7 @@ class Program(DeactivableMixin, ModelSQL, ModelView):
         ActionGroup = pool.get('ir.action-res.group')
 
         cls._export_groups_cache.clear()
+        pool.get('ir.ui.menu').hopu_coverage_changed()
         missing = [(p, r) for p in programs for r in RIGHTS
             if not getattr(p, f'group_{r}')]
         if missing:
@@ -504,6 +505,24 @@ class UserRight(_ChangeMixin, RightsMixin, ModelSQL, ModelView):
                     Column(program, f'group_{name}').as_('group'),
                     where=Column(program, f'group_{name}') != Null)
                 for name in RIGHTS), all_=True)
+
+
+class ModelData(metaclass=PoolMeta):
+    "SYS-7: a program the modules ship is renamed in the company's words"
+    __name__ = 'ir.model.data'
+
+    @classmethod
+    def can_modify(cls, records, values):
+        if values is not None and 'name' in values:
+            programs = [r for r in records if r.__name__ == 'hopu.program']
+            others = [r for r in records if r.__name__ != 'hopu.program']
+            values_program = {k: v for k, v in values.items() if k != 'name'}
+            if programs and values_program:
+                super().can_modify(programs, values_program)
+            if others:
+                super().can_modify(others, values)
+            return
+        super().can_modify(records, values)
 
 
 class UserGroup(metaclass=PoolMeta):

@@ -722,6 +722,50 @@ class HopuSysadminTestCase(
             self.assertTrue(Menu.search([('id', '=', menu_id)]))
 
     @with_transaction()
+    def test_program_renamed(self):
+        """SYS-7: the administrator renames a program the module ships, in
+        the company's own words; its other fields stay protected"""
+        pool = Pool()
+        Program = pool.get('hopu.program')
+        User = pool.get('res.user')
+        ModelData = pool.get('ir.model.data')
+        admin = User(ModelData.get_id('res', 'user_admin'))
+        program, = Program.search([('code', '=', 'SYS-2')])
+        with as_user(admin):
+            Program.write([Program(program.id)], {'name': "帐套管理"})
+            with self.assertRaises(AccessError):
+                Program.write([Program(program.id)], {'code': 'X-2'})
+        self.assertEqual(Program(program.id).name, "帐套管理")
+
+    @with_transaction()
+    def test_menu_one_program_only(self):
+        """SYS-5: with the read right on one program, the menu shows that
+        program and nothing else: no official menu (参与者, 公司 …), and a
+        hidden menu cannot be read either"""
+        pool = Pool()
+        Menu = pool.get('ir.ui.menu')
+        ModelData = pool.get('ir.model.data')
+        menu_id = ModelData.get_id('hopu_sysadmin', 'menu_account_set_form')
+        party_menu = ModelData.get_id('party', 'menu_party_form')
+        clerk = make_user('clerk')
+        grant(clerk, 'SYS-2', ['read'])
+        with as_user(clerk):
+            actions = [m.id for m in Menu.search([]) if m.action]
+            roots = Menu.search([('parent', '=', None)])
+            with self.assertRaises(AccessError):
+                Menu.read([party_menu], ['name'])
+        open_menus = {
+            ModelData.get_id('hopu_sysadmin', 'menu_user_password_change')}
+        self.assertEqual(set(actions) - open_menus, {menu_id})
+        self.assertEqual(
+            {m.id for m in roots} - open_menus,
+            {ModelData.get_id('hopu_sysadmin', 'menu_sysadmin')})
+        # the administrator keeps every menu
+        User = pool.get('res.user')
+        with as_user(User(ModelData.get_id('res', 'user_admin'))):
+            self.assertTrue(Menu.search([('id', '=', party_menu)]))
+
+    @with_transaction()
     def test_sysadmin_menus(self):
         "SYS-1…SYS-8: the eight entries of 系统管理, each a program"
         pool = Pool()
