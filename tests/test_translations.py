@@ -34,6 +34,13 @@ ALLOWED = {
     'Linkedin', 'LinkedIn', 'Gravatar', 'GNU', 'ODT', 'ODS', 'DOCX', 'XLSX',
     'RPC', 'URI', 'RTL', 'LTR', 'XML ID',
     }
+# Selections computed from lists of names: icons, the national identifiers
+# of other countries (proper names) and an official method that does not
+# translate its values
+NAMED_SELECTIONS = {
+    'ir.ui.menu,icon', 'res.notification,icon', 'party.identifier,type',
+    'account.configuration,customer_payment_reference_number',
+    }
 NO_WORDS = re.compile(r'^[^A-Za-z]*$')
 
 Item = namedtuple('Item', ['where', 'type', 'name', 'res_id', 'en', 'zh'])
@@ -179,9 +186,18 @@ class Screens:
             self.add(
                 f'{where} help of {field}', 'help', name, None,
                 en_def.get('help'), zh_def.get('help'))
-            if isinstance(en_def.get('selection'), list):
-                zh_selection = dict(zh_def['selection'])
-                for value, label in en_def['selection']:
+            en_selection = en_def.get('selection')
+            zh_selection = zh_def.get('selection')
+            if (isinstance(en_selection, str)
+                    and en_def['type'] == 'selection'
+                    and name not in NAMED_SELECTIONS
+                    and not en_def.get('selection_change_with')):
+                # sao asks the method for a selection computed once
+                en_selection, zh_selection = self.both(
+                    getattr(self.pool.get(model), en_selection))
+            if isinstance(en_selection, list):
+                zh_selection = dict(zh_selection)
+                for value, label in en_selection:
                     self.add(
                         f'{where} value {value!r} of {field}', 'selection',
                         name, None, label, zh_selection.get(value))
