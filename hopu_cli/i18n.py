@@ -68,7 +68,7 @@ def view_strings(module):
         if not model or not view.arch:
             continue
         for node in etree.fromstring(view.arch.encode('utf-8')).iter():
-            for attribute in ['string', 'help', 'sum', 'confirm']:
-                if node.get(attribute):
+            for attribute in ['string', 'help', 'confirm']:
+                if any(c.isalpha() for c in node.get(attribute, '')):
                     strings.add((model, node.get(attribute)))
     return strings

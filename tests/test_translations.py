@@ -19,7 +19,7 @@ from trytond.tests.test_tryton import activate_module, with_transaction
 from trytond.transaction import Transaction
 
 LANGUAGE = 'zh_CN'
-ARCH_ATTRIBUTES = ['string', 'help', 'sum', 'confirm']
+ARCH_ATTRIBUTES = ['string', 'help', 'confirm']
 KEYWORDS = ['form_relate', 'form_action', 'form_print', 'tree_open']
 # The official modules whose messages a Hopu user can meet
 MESSAGE_MODULES = [
