@@ -1,5 +1,7 @@
 # This file is part of Hopu ERP-CRM.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
+import os
+
 import polib
 
 from trytond.pool import Pool, PoolMeta
@@ -24,6 +26,8 @@ class Translation(metaclass=PoolMeta):
         ModelData = Pool().get('ir.model.data')
         to_save = []
         for po_path in po_paths:
+            if os.path.basename(os.path.dirname(po_path)) != 'override':
+                continue
             for entry in polib.pofile(po_path):
                 if entry.obsolete or not entry.msgstr:
                     continue
