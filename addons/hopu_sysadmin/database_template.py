@@ -177,12 +177,22 @@ class SQLite:
         os.replace(tmp, target)
 
     def publish(self, built, name):
+        # the whole database in its one file before it is moved
+        connection = sqlite3.connect(self.path(built))
+        try:
+            connection.execute('PRAGMA wal_checkpoint(TRUNCATE)')
+        finally:
+            connection.close()
         os.replace(self.path(built), self.path(name))
+        self.drop(built)
 
     def drop(self, name):
         for suffix in ['', '-wal', '-shm', '-journal']:
             with contextlib.suppress(FileNotFoundError):
                 os.remove(f'{self.path(name)}{suffix}')
+        if name.startswith(PREFIX) and not name.endswith('_new'):
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(self.templates / f'.{name}.lock')
 
     @contextlib.contextmanager
     def lock(self, name):
