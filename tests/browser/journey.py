@@ -89,7 +89,8 @@ class JourneyTestCase(unittest.TestCase):
         "The step, as the user sees it, in var/artifacts/<journey>/"
         self.wait_idle(page)
         self.step += 1
-        path = self.folder / f'{self._testMethodName}-{self.step:02d}-{name}.png'
+        path = self.folder / (
+            f'{self._testMethodName}-{self.step:02d}-{name}.png')
         page.screenshot(path=str(path))
         self.assertGreater(path.stat().st_size, 5000)
 
@@ -164,16 +165,24 @@ class JourneyTestCase(unittest.TestCase):
         "Unfold the menu down to the last entry and click it"
         for name, child in zip(names, names[1:]):
             if not self.menu_entry(page, child).is_visible():
-                page.locator('#menu tr').filter(
-                    has=page.locator('.column-char').filter(has_text=re.compile(
-                            f'^{re.escape(name)}$'))).first.locator(
+                entry = page.locator('.column-char').filter(
+                    has_text=re.compile(f'^{re.escape(name)}$'))
+                page.locator('#menu tr').filter(has=entry).first.locator(
                     '.expander').click()
             expect(self.menu_entry(page, child)).to_be_visible()
         self.menu_entry(page, names[-1]).click()
         self.wait_idle(page)
 
+    def close_tabs(self, page):
+        "Close the screens open (sao would show an open one again)"
+        closes = page.locator('#tablist li .close')
+        while closes.count():
+            closes.first.click()
+            self.wait_idle(page)
+
     def open_menu(self, page, *names):
         "Unfold the menu, the last entry opens its screen"
+        self.close_tabs(page)
         self._menu_path(page, names)
         expect(page.locator('#tablist li.active')).to_contain_text(names[-1])
 
@@ -312,7 +321,8 @@ class JourneyTestCase(unittest.TestCase):
         entry.fill(text)
         entry.press('Enter')
         self.wait_idle(page)
-        self.tab(page).locator('button[title="查找"], .filter-box button').first.click()
+        self.tab(page).locator(
+            'button[title="查找"], .filter-box button').first.click()
         self.wait_idle(page)
 
     def dialog(self, page):
