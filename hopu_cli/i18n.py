@@ -22,7 +22,11 @@ def update(module):
     with Transaction().start(DB_NAME, 0, readonly=True):
         template = Pool().get('ir.translation').translation_export(
             'en', module)
+        views = view_strings(module)
     sources = polib.pofile(template.decode('utf-8')) if template else []
+    sources = list(sources) + [
+        polib.POEntry(msgctxt=f'view:{model}:', msgid=string)
+        for model, string in sorted(views)]
 
     po_path = find_path(os.path.join(module, 'locale', 'zh_CN.po'), _test=None)
     os.makedirs(os.path.dirname(po_path), exist_ok=True)
@@ -49,3 +53,22 @@ def update(module):
     po.sort()
     po.save(po_path)
     return f"{po_path}: {len(po)} strings, {missing} without a translation"
+
+
+def view_strings(module):
+    """The (model, string) of the labels, pages, buttons… of the module's
+    views: trytond keeps no English rows for them, so the export has none"""
+    from lxml import etree
+
+    from trytond.pool import Pool
+    View = Pool().get('ir.ui.view')
+    strings = set()
+    for view in View.search([('module', '=', module)]):
+        model = view.model or (view.inherit.model if view.inherit else None)
+        if not model or not view.arch:
+            continue
+        for node in etree.fromstring(view.arch.encode('utf-8')).iter():
+            for attribute in ['string', 'help', 'confirm']:
+                if any(c.isalpha() for c in node.get(attribute, '')):
+                    strings.add((model, node.get(attribute)))
+    return strings

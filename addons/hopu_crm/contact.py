@@ -78,8 +78,8 @@ class Contact(DeactivableMixin, ModelSQL, ModelView):
 
     @classmethod
     def get_customer_stages(cls):
-        from .customer_stages import CRM_STAGE_SELECTION
-        return CRM_STAGE_SELECTION
+        from .customer_stages import translated_stages
+        return translated_stages()
 
     @fields.depends('customer', '_parent_customer.crm_stage')
     def on_change_with_customer_stage(self, name=None):
