@@ -50,6 +50,8 @@ PARTS = {'admin': 3, 'supervisor': 1, 'salesperson': 1}
 ALLOWED = {
     'Hopu', 'Tryton', 'sao', 'Excel', 'PostgreSQL', 'SQLite', 'LibreOffice',
     'WeChat',
+    # the logins, shown in 「<login> 的密码」
+    'admin', *(user[0] for user in demo.USERS),
     }
 WORD = re.compile(r'[A-Za-z]{3,}')
 # a login, an e-mail, a file, a model or field name, a number: data
