@@ -471,7 +471,7 @@ class HostileInputTestCase(unittest.TestCase):
             'broken json': post(database_rpc, b'{"id": 1, "method"'),
             'params not a list': post(
                 f'{self.url}/rpc/', json.dumps({
-                        'id': 1, 'method': 'common.db.list',
+                        'id': 1, 'method': 'common.server.version',
                         'params': 'abc'}).encode()),
             'no method': post(f'{self.url}/rpc/', json.dumps({
                         'id': 1, 'params': []}).encode()),

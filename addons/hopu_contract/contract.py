@@ -779,6 +779,18 @@ class ContractLine(ParentLockedMixin, LineMixin, ModelSQL, ModelView):
     def __setup__(cls):
         super().__setup__()
         cls._order = [('sequence', 'ASC NULLS FIRST'), ('id', 'ASC')]
+        # In the contract's editable list the parent's type is known before
+        # the computed contract_type of a new line
+        contract_type = Eval('_parent_contract', {}).get(
+            'type', Eval('contract_type'))
+        cls.product.states = {
+            'required': contract_type == 'product',
+            'invisible': contract_type != 'product',
+            }
+        cls.unit.states = {
+            'required': Bool(Eval('product')),
+            'invisible': contract_type != 'product',
+            }
 
     @fields.depends('contract', '_parent_contract.type')
     def on_change_with_contract_type(self, name=None):

@@ -321,9 +321,6 @@ class JourneyTestCase(unittest.TestCase):
         entry.fill(text)
         entry.press('Enter')
         self.wait_idle(page)
-        self.tab(page).locator(
-            'button[title="查找"], .filter-box button').first.click()
-        self.wait_idle(page)
 
     def dialog(self, page):
         return page.locator('.modal-dialog:visible').last

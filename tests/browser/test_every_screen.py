@@ -49,7 +49,11 @@ PARTS = {'admin': 3, 'supervisor': 1, 'salesperson': 1}
 # Words that stay as they are in a Chinese screen: names, codes and units
 ALLOWED = {
     'Hopu', 'Tryton', 'sao', 'Excel', 'PostgreSQL', 'SQLite', 'LibreOffice',
-    'WeChat',
+    'WeChat', 'localhost',
+    # units of measure
+    'gal', 'min',
+    # the logins, shown in 「<login> 的密码」
+    'admin', *(user[0] for user in demo.USERS),
     }
 WORD = re.compile(r'[A-Za-z]{3,}')
 # a login, an e-mail, a file, a model or field name, a number: data
