@@ -47,7 +47,7 @@ from decimal import Decimal
 
 from sql import Expression, Query
 
-from trytond import config
+from trytond import backend, config
 from trytond.i18n import gettext
 from trytond.model import Model as Record
 from trytond.model.modelstorage import ModelStorage
@@ -270,7 +270,7 @@ def _check_exist(Target, ids):
     table = Target.__table__()
     cursor = Transaction().connection.cursor()
     found = set()
-    for sub_ids in grouped_slice(sorted(ids)):
+    for sub_ids in grouped_slice(sorted(ids), backend.MAX_QUERY_PARAMS):
         cursor.execute(*table.select(
                 table.id, where=table.id.in_(list(sub_ids))))
         found.update(i for i, in cursor)

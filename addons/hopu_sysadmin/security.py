@@ -113,8 +113,11 @@ def check_secret_domain(Model, domain):
 
 
 def check_secret_order(Model, order):
-    for oexpr, _ in order or []:
-        _check_secret_path(Model, oexpr)
+    for item in order or []:
+        # a malformed order is refused by the input checks
+        if isinstance(item, (list, tuple)) and item and isinstance(
+                item[0], str):
+            _check_secret_path(Model, item[0])
 
 
 # Domains through relations
