@@ -109,11 +109,21 @@ def _pg_template_cache(db_uri):
     def template(name):
         return prefix + hashlib.sha256(name.encode()).hexdigest()[:20]
 
+    def forget_database_list():
+        # trytond keeps the list of databases for [session] timeout seconds:
+        # a database made or dropped outside its own create/drop would be
+        # missed by db_exist() (and so not dropped before the next copy)
+        Database = test_tryton.backend.Database
+        for cache in ['_list_cache', '_list_cache_timestamp']:
+            getattr(Database, cache, {}).clear()
+
     def restore_db_cache(name):
         if not store.exists(template(name)):
             return False
+        forget_database_list()
         test_tryton.drop_db()
         store.copy(template(name), test_tryton.DB_NAME)
+        forget_database_list()
         test_tryton.Pool(test_tryton.DB_NAME).init()
         return True
 
