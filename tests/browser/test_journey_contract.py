@@ -1,8 +1,8 @@
 """「CRM操作手册(销售版)」 第二部分 合同 in the browser, each step as the role
-that does it (CON-1 … CON-8): 王芳 enters a new service contract with its
+that does it (CON-1 … CON-4): 王芳 enters a new service contract with its
 销售计提 split and a product sales contract and submits them; her
-supervisors 张伟 and 陈刚 approve from 待我审批; then a change order
-(合同变更单), a termination order (合同终止单), a renewal and the closing.
+supervisors 张伟 and 陈刚 approve from 待我审批 and she follows the
+审批流.
 Screenshots in var/artifacts/journey-admin/."""
 import datetime as dt
 import re
@@ -22,7 +22,7 @@ class ContractJourneyTestCase(JourneyTestCase):
     suffix = ''
 
     def test_contract_journey(self):
-        "CON-1 … CON-8: the manual's part 2, step by step"
+        "CON-1 … CON-4: the manual's part 2, step by step"
         wangfang = self.open_page()
         self.login(wangfang, 'wangfang', demo.DEMO_PASSWORD, menu='合同管理')
         service = self.service_contract(wangfang)
@@ -37,10 +37,6 @@ class ContractJourneyTestCase(JourneyTestCase):
         self.submit(wangfang)
         self.approve('zhangwei', product)
         self.follow_flow(wangfang, '产品销售合同', product, ['张伟'])
-
-        self.change_order(wangfang, service)
-        self.termination_order(wangfang, product)
-        self.renewal_and_closing(wangfang, service)
 
     # 王芳's steps
 
@@ -163,69 +159,3 @@ class ContractJourneyTestCase(JourneyTestCase):
         self.click(tab, '审批通过')
         self.screenshot(page, f'{login}-approved')
         page.context.close()
-
-    # the orders
-
-    def change_order(self, page, number):
-        """四. 合同变更单: the amount goes to 150 000, 张伟 approves, the
-        contract takes it and keeps version 1 (CON-5)"""
-        self.open_menu(page, '合同管理', '新服务合同')
-        self.open_row(page, number)
-        self.click(self.tab(page), '合同变更单')
-        tab = self.tab(page)
-        self.fill(tab, '变更原因', '客户增加服务范围')
-        self.fill(tab, '合同金额', '150000')
-        self.screenshot(page, 'change-filled')
-        self.save(page)
-        self.click(tab, '提交审批')
-        self.screenshot(page, 'change-submitted')
-        self.approve('zhangwei', number)
-        self.open_menu(page, '合同管理', '新服务合同')
-        self.open_row(page, number)
-        self.reload(page)
-        tab = self.tab(page)
-        expect(self.widget(tab, '合同金额')).to_have_value(
-            re.compile('150,000'))
-        self.page_tab(tab, '变更和历史版本')
-        self.screenshot(page, 'change-applied')
-
-    def termination_order(self, page, number):
-        """四. 合同终止单: reason, effective date, settlement; approved, the
-        contract is terminated (CON-6)"""
-        self.open_menu(page, '合同管理', '产品销售合同')
-        self.open_row(page, number)
-        self.click(self.tab(page), '合同终止单')
-        tab = self.tab(page)
-        self.fill(tab, '终止原因', '客户经营调整')
-        self.fill_date(tab, '生效日期', dt.date(2026, 9, 30))
-        self.fill(tab, '结算/退款金额', '-5000')
-        self.screenshot(page, 'termination-filled')
-        self.save(page)
-        self.click(tab, '提交审批')
-        self.approve('zhangwei', number)
-        self.open_menu(page, '合同管理', '产品销售合同')
-        self.open_row(page, number)
-        self.reload(page)
-        expect(self.widget(self.tab(page), '状态')).to_have_value(
-            re.compile('terminated|已终止'))
-        self.screenshot(page, 'terminated')
-
-    def renewal_and_closing(self, page, number):
-        """五. 续约: a new draft from the contract, linked to it (CON-7);
-        六. 合同关闭 with its reason (CON-8)"""
-        self.open_menu(page, '合同管理', '新服务合同')
-        self.open_row(page, number)
-        self.click(self.tab(page), '续约')
-        tab = self.tab(page)
-        expect(self.widget(tab, '续约自')).to_have_value(
-            re.compile(re.escape(number)))
-        self.screenshot(page, 'renewal')
-        self.open_menu(page, '合同管理', '新服务合同')
-        self.open_row(page, number)
-        tab = self.tab(page)
-        self.page_tab(tab, '续约和关闭')
-        self.fill(tab, '关闭原因', '服务期满,已续约')
-        self.save(page)
-        self.click(tab, '合同关闭')
-        expect(self.widget(tab, '关闭日期')).not_to_have_value('')
-        self.screenshot(page, 'closed')
