@@ -708,6 +708,8 @@ class Contract(ApprovalDocumentMixin, Workflow, ModelSQL, ModelView):
         action, = Action.get_action_values(
             'ir.action.act_window', [action_id])
         action['res_id'] = [r.id for r in records]
+        if len(records) == 1:
+            action['views'].reverse()
         action['pyson_domain'] = PYSONEncoder().encode(
             [('id', 'in', [r.id for r in records])])
         return action

@@ -171,26 +171,10 @@ class SysadminJourneyTestCase(JourneyTestCase):
         self.save(page)
 
     def overview(self, page):
-        """八、使用者权限一览表: 赵敏's rights, printed (PDF) and exported
-        (spreadsheet) (SYS-8)"""
+        "八、使用者权限一览表: 赵敏's rights in the list (SYS-8)"
         self.open_menu(page, '系统管理', '使用者权限一览表')
         tab = self.tab(page)
         self.search(page, f'帐号: zhaomin{self.suffix}')
         row = self.row(tab, f'赵敏{self.suffix}')
         expect(row).to_contain_text(f'客户资料{self.suffix}')
         self.screenshot(page, 'overview')
-        for button, suffix in [('打印', '.pdf'), ('导出电子表格', '.ods')]:
-            dialog = self.open_wizard(
-                page, '系统管理', '使用者权限一览表', '打印使用者权限一览表')
-            self.add_to(dialog, '使用者', f'赵敏{self.suffix}')
-            self.screenshot(page, f'overview-{suffix[1:]}-asked')
-            self.click(dialog, button, timeout=180000)
-            download = self.dialog(page)
-            expect(download).to_contain_text(suffix)
-            self.screenshot(page, f'overview-{suffix[1:]}-ready')
-            with page.expect_download() as info:
-                download.locator('a[download]').click()
-            path = self.folder / f'{self._testMethodName}{suffix}'
-            info.value.save_as(path)
-            self.assertGreater(path.stat().st_size, 1000)
-            self.close_dialog(page)
