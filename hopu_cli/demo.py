@@ -110,7 +110,9 @@ def load_users(config, companies):
     zh_cn, = Lang.find([('code', '=', 'zh_CN')])
 
     admin, = User.find([('login', '=', 'admin')])
-    # The name of admin is base configuration (ir.model.data): kept
+    # README's demo logins: 后台管理员; Tryton keeps a name changed in the
+    # database when it updates the record of res/user.xml
+    admin.name = '后台管理员'
     admin.language = zh_cn
     for company in companies.values():
         if company not in admin.companies:
