@@ -96,6 +96,18 @@ def load_companies(config):
     return companies
 
 
+def rename_admin(config):
+    """README's demo logins: the administrator is 后台管理员. The record
+    comes from res/user.xml, which only root may change; an update of res
+    keeps the name changed in the database."""
+    from trytond.pool import Pool
+    from trytond.transaction import Transaction
+    with Transaction().start(config.database_name, 0):
+        User = Pool(config.database_name).get('res.user')
+        User.write(User.search([('login', '=', 'admin')]), {
+                'name': '后台管理员'})
+
+
 def load_users(config, companies):
     "CRM-1/CRM-2: the sales organisation and the demo logins"
     from proteus import Model
@@ -109,10 +121,8 @@ def load_users(config, companies):
     head = companies[HEAD_COMPANY]
     zh_cn, = Lang.find([('code', '=', 'zh_CN')])
 
+    rename_admin(config)
     admin, = User.find([('login', '=', 'admin')])
-    # README's demo logins: 后台管理员; Tryton keeps a name changed in the
-    # database when it updates the record of res/user.xml
-    admin.name = '后台管理员'
     admin.language = zh_cn
     for company in companies.values():
         if company not in admin.companies:
