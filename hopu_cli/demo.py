@@ -98,14 +98,17 @@ def load_companies(config):
 
 def rename_admin(config):
     """README's demo logins: the administrator is 后台管理员. The record
-    comes from res/user.xml, which only root may change; an update of res
-    keeps the name changed in the database."""
+    comes from res/user.xml, which only root may change, and an update of
+    res keeps the name changed in the database. The demo's administrator
+    has always been 后台管理员: written in the table, the rename leaves no
+    line in 使用者帐号修改记录."""
     from trytond.pool import Pool
     from trytond.transaction import Transaction
-    with Transaction().start(config.database_name, 0):
+    with Transaction().start(config.database_name, 0) as transaction:
         User = Pool(config.database_name).get('res.user')
-        User.write(User.search([('login', '=', 'admin')]), {
-                'name': '后台管理员'})
+        table = User.__table__()
+        transaction.connection.cursor().execute(*table.update(
+                [table.name], ['后台管理员'], where=table.login == 'admin'))
 
 
 def load_users(config, companies):
