@@ -96,6 +96,21 @@ def load_companies(config):
     return companies
 
 
+def rename_admin(config):
+    """README's demo logins: the administrator is 后台管理员. The record
+    comes from res/user.xml, which only root may change, and an update of
+    res keeps the name changed in the database. The demo's administrator
+    has always been 后台管理员: written in the table, the rename leaves no
+    line in 使用者帐号修改记录."""
+    from trytond.pool import Pool
+    from trytond.transaction import Transaction
+    with Transaction().start(config.database_name, 0) as transaction:
+        User = Pool(config.database_name).get('res.user')
+        table = User.__table__()
+        transaction.connection.cursor().execute(*table.update(
+                [table.name], ['后台管理员'], where=table.login == 'admin'))
+
+
 def load_users(config, companies):
     "CRM-1/CRM-2: the sales organisation and the demo logins"
     from proteus import Model
@@ -109,8 +124,8 @@ def load_users(config, companies):
     head = companies[HEAD_COMPANY]
     zh_cn, = Lang.find([('code', '=', 'zh_CN')])
 
+    rename_admin(config)
     admin, = User.find([('login', '=', 'admin')])
-    # The name of admin is base configuration (ir.model.data): kept
     admin.language = zh_cn
     for company in companies.values():
         if company not in admin.companies:

@@ -31,6 +31,11 @@ window.__walk = (() => {
             || el.getClientRects().length);
     }
 
+    // a cell of a list's records (not its header, not a form's label)
+    function data_row(el) {
+        return Boolean(el.closest('.treeview tbody'));
+    }
+
     function screen_state() {
         const tab = current();
         if (!tab || !tab.screen) {
@@ -74,8 +79,20 @@ window.__walk = (() => {
             const menus = await rpc('model.ir.ui.menu.search_read', [
                 [], 0, null, null, ['complete_name', 'action'],
                 session.context]);
+            // Tryton's own administration root (ir.menu_administration)
+            let technical = [];
+            try {
+                technical = await rpc('model.ir.ui.menu.search', [
+                    [['parent', 'child_of', [await rpc(
+                        'model.ir.model.data.get_id',
+                        ['ir', 'menu_administration', session.context])]]],
+                    0, null, null, session.context]);
+            } catch (e) {
+                technical = [];
+            }
             return menus.filter(m => m.action).map(m => ({
-                id: m.id, name: m.complete_name, action: m.action}));
+                id: m.id, name: m.complete_name, action: m.action,
+                technical: technical.includes(m.id)}));
         },
 
         async open_menu(id) {
@@ -199,7 +216,8 @@ window.__walk = (() => {
         },
 
         // the words on screen: visible text, the selected options of the
-        // selections and the placeholders, each with where it is
+        // selections and the placeholders, each as [text, whether it is in
+        // a row of records of a list]
         texts() {
             const texts = [];
             const walker = document.createTreeWalker(
@@ -216,7 +234,7 @@ window.__walk = (() => {
                         || getComputedStyle(parent).visibility == 'hidden') {
                     continue;
                 }
-                texts.push(text);
+                texts.push([text, data_row(parent)]);
             }
             for (const el of document.querySelectorAll(
                     'select, input[placeholder], textarea[placeholder]')) {
@@ -225,10 +243,11 @@ window.__walk = (() => {
                 }
                 if (el.tagName == 'SELECT') {
                     if (el.selectedOptions.length) {
-                        texts.push(el.selectedOptions[0].textContent.trim());
+                        texts.push([el.selectedOptions[0].textContent.trim(),
+                            data_row(el)]);
                     }
                 } else if (el.placeholder) {
-                    texts.push(el.placeholder);
+                    texts.push([el.placeholder, false]);
                 }
             }
             return texts;
