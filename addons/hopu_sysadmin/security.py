@@ -41,6 +41,8 @@ from trytond.transaction import (
     Transaction, check_access, inactive_records, without_check_access)
 from trytond.wizard import StateView, Wizard
 
+from . import input_validation
+
 SERIES = ('8', '0')
 SUPPORTED = tuple(trytond.__version__.split('.')[:2]) == SERIES
 
@@ -183,6 +185,10 @@ def search(cls, domain, offset=0, limit=None, order=None, count=False,
         query=False):
     transaction = Transaction()
     if transaction.user and transaction.check_access and _active():
+        # a malformed domain or order is refused by the input checks before
+        # the checks below walk it
+        input_validation.check_domain(cls, domain)
+        input_validation.check_order(cls, order)
         check_secret_domain(cls, domain)
         check_secret_order(cls, order)
         # trytond's own checks (model and field access along the paths)
