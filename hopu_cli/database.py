@@ -134,3 +134,63 @@ def setup(name, db_uri=None, password='admin', email='admin@example.com',
         return True
     admin(name, db_uri, modules)
     return False
+
+
+def demo_digest():
+    """What shapes a demo database: the modules' sources, the demo loader
+    and the day (the demo's dates are counted from today)"""
+    import datetime as dt
+    import hashlib
+
+    from trytond.modules.hopu_sysadmin import database_template
+    digest = hashlib.sha256(database_template.sources_digest().encode())
+    for path in sorted(paths.ROOT.joinpath('hopu_cli').glob('*.py')):
+        digest.update(path.name.encode() + b'\0' + path.read_bytes())
+    digest.update(dt.date.today().isoformat().encode())
+    return digest.hexdigest()
+
+
+def create_demo(name, db_uri=None):
+    """Create the database name with the Hopu modules activated and the demo
+    data loaded, as a copy of the demo template (built once a day and per
+    change of the sources or of the demo loader)"""
+    _backend(db_uri)
+    database_template, store = _template_store(db_uri)
+    modules = paths.HOPU_MODULES
+
+    def build(template):
+        building = f'hopu_demo_build_{os.getpid()}'
+        drop(building, db_uri)
+        create_activated(building, db_uri, modules)
+        subprocess.run([
+                sys.executable, '-m', 'hopu_cli.main', 'load-demo', building,
+                '--db', db_uri or 'sqlite'], check=True,
+            stdin=subprocess.DEVNULL)
+        if paths.backend_name(db_uri) == 'sqlite':
+            store.templates.mkdir(parents=True, exist_ok=True)
+            os.replace(
+                paths.SQLITE_DIR / f'{building}.sqlite', store.path(template))
+        else:
+            import psycopg
+            with psycopg.connect(
+                    paths.normalize_uri(db_uri).rstrip('/') + '/postgres',
+                    autocommit=True) as connection:
+                connection.execute(
+                    f'ALTER DATABASE "{building}" RENAME TO "{template}"')
+    database_template.create(
+        store, name, modules, ('zh_CN', 'demo'), build, demo_digest())
+
+
+def drop(name, db_uri=None):
+    "Drop the database when it exists"
+    if paths.backend_name(db_uri) == 'sqlite':
+        for suffix in ['', '-wal', '-shm', '-journal']:
+            path = paths.SQLITE_DIR / f'{name}.sqlite{suffix}'
+            if path.exists():
+                path.unlink()
+        return
+    import psycopg
+    with psycopg.connect(
+            paths.normalize_uri(db_uri).rstrip('/') + '/postgres',
+            autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

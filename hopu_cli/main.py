@@ -2,7 +2,7 @@
 
     hopu demo [--db URI] [--name hopu_demo] [--listen 127.0.0.1:8000]
     hopu serve [--db URI] [--name DB ...] [--listen HOST:PORT]
-    hopu setup-db NAME [--db URI]
+    hopu setup-db NAME [--db URI] [--demo]
     hopu load-demo NAME [--db URI]
     hopu config [--db URI] [--listen HOST:PORT]
     hopu test [--backend sqlite,postgresql] [--module M ...] [--no-browser]
@@ -29,6 +29,14 @@ def _connect(name, db_uri):
 
 def cmd_setup_db(args):
     from . import database
+    if args.demo:
+        if database.exists(args.name, args.db):
+            sys.exit(f"{args.name}: exists already; --demo creates a new "
+                "database only (hopu load-demo adds the demo data to one)")
+        database.create_demo(args.name, args.db)
+        print(f"{args.name}: created with the demo data"
+            f" on {paths.normalize_uri(args.db)}")
+        return
     created = database.setup(args.name, args.db)
     print(f"{args.name}: {'created' if created else 'updated'}"
         f" on {paths.normalize_uri(args.db)}")
@@ -185,6 +193,8 @@ def main(argv=None):
     p = sub.add_parser('setup-db', help="create or update a Hopu database")
     db_option(p)
     p.add_argument('name')
+    p.add_argument('--demo', action='store_true',
+        help="create it with the demo data, as a copy of the demo template")
     p.set_defaults(func=cmd_setup_db)
 
     p = sub.add_parser('load-demo', help="load the Chinese demo data")

@@ -60,10 +60,9 @@ def ensure_postgresql(uri=paths.DEFAULT_PG_URI):
 
 BROWSER = paths.ROOT / 'tests' / 'browser'
 # the browser files that also run on PostgreSQL: the journeys follow the
-# backend of their job (tests/support.py backend_uri()), but none has been
-# seen passing on PostgreSQL yet, so they run on SQLite until one is
-# (closing note of 2026-11-30)
-BROWSER_ALL_BACKENDS = ()
+# backend of their job (tests/support.py backend_uri()); the every-screen
+# walk and the client's own tests run on SQLite
+BROWSER_ALL_BACKENDS = ('test_journey_*.py',)
 
 
 def browser_jobs(backends):
@@ -376,7 +375,8 @@ def _jobs(args, backends):
         if target == 'browser':
             jobs += browser_jobs(backends)
         elif target.startswith('browser/'):
-            jobs += [j for j in browser_jobs(backends) if j[1] == target]
+            # a browser file named explicitly runs on every backend asked for
+            jobs += [(backend, target) for backend in backends]
         else:
             jobs += [(b, target) for b in backends]
     if not args.no_browser and not args.module:

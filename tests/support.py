@@ -135,7 +135,7 @@ def start_services(testcase, url, commands, env, log_name):
         for process in processes:
             process.wait(timeout=30)
     testcase.addClassCleanup(stop)
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 180
     while True:
         try:
             Client(url).call('common.db.list')
@@ -166,7 +166,7 @@ def running_server(db_uri, databases=()):
         stdin=subprocess.DEVNULL)
     base_url = f'http://127.0.0.1:{port}'
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 180
         while True:
             try:
                 Client(base_url).call('common.db.list')

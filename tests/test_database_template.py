@@ -161,3 +161,43 @@ class SetupFromTemplateTestCase(unittest.TestCase):
                 self.assertEqual(client.model(
                         'party.party', 'search_count',
                         [('name', '=', code)]), count)
+
+
+class DemoFromTemplateTestCase(unittest.TestCase):
+    """`hopu setup-db NAME --demo` (the browser tests' databases): a copy of
+    the demo template, with the demo users and their data"""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.db_uri = backend_uri()
+        cls.names = [f'hopu_test_demotpl{i}_{os.getpid()}' for i in (1, 2)]
+        for name in cls.names:
+            drop_database(name, cls.db_uri)
+            cls.addClassCleanup(drop_database, name, cls.db_uri)
+
+    def test_demo_copies(self):
+        "SYS-1 CRM-1: two demo databases from one demo template, each its own"
+        for name in self.names:
+            output = hopu(
+                'setup-db', name, '--db', self.db_uri, '--demo').stdout
+            self.assertIn(f'{name}: created with the demo data', output)
+        refused = hopu('setup-db', self.names[0], '--db', self.db_uri,
+            '--demo', check=False)
+        self.assertNotEqual(refused.returncode, 0)
+        self.assertIn('exists already', refused.stderr)
+
+        with running_server(self.db_uri) as url:
+            listed = Client(url).call('common.db.list')
+            self.assertFalse(
+                [n for n in listed
+                    if n.startswith(database_template.PREFIX)])
+            first, second = (Client(url, n) for n in self.names)
+            for client in [first, second]:
+                client.login('wangfang', 'Hopu@2026')
+            name = 'DEMOTPL' + hashlib.sha1(
+                self.names[0].encode()).hexdigest()[:6]
+            before = second.model('party.party', 'search_count', [])
+            first.model('party.party', 'create', [{'name': name}])
+            self.assertGreater(before, 0)
+            self.assertEqual(
+                second.model('party.party', 'search_count', []), before)

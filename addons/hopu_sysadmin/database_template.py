@@ -212,12 +212,14 @@ def store(db_uri, sqlite_dir=None):
     return PostgreSQL(db_uri)
 
 
-def ensure(store, modules, languages, build):
+def ensure(store, modules, languages, build, digest=None):
     """Return the name of the template of the module set, building it first
     when missing: build(name) creates and activates the database name (for
     SQLite, in store.templates). The builds of the same template wait for
-    each other; the first one's result serves the others."""
-    name = template_name(modules, languages)
+    each other; the first one's result serves the others. digest replaces
+    the sources' digest when more than the sources shape the template (the
+    demo data)."""
+    name = template_name(modules, languages, digest)
     if store.exists(name):
         return name
     with store.lock(name):
@@ -239,7 +241,7 @@ def ensure(store, modules, languages, build):
     return name
 
 
-def create(store, name, modules, languages, build):
+def create(store, name, modules, languages, build, digest=None):
     """Create the database name with the modules activated, as a copy of
     their template (built first when missing)"""
-    store.copy(ensure(store, modules, languages, build), name)
+    store.copy(ensure(store, modules, languages, build, digest), name)

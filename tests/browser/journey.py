@@ -35,8 +35,7 @@ class JourneyTestCase(unittest.TestCase):
         cls.name = f'hopu_test_{cls.artifacts.replace("-", "_")}_{os.getpid()}'
         drop_database(cls.name, cls.db_uri)
         cls.addClassCleanup(drop_database, cls.name, cls.db_uri)
-        hopu('setup-db', cls.name, '--db', cls.db_uri)
-        hopu('load-demo', cls.name, '--db', cls.db_uri)
+        hopu('setup-db', cls.name, '--db', cls.db_uri, '--demo')
         server = running_server(cls.db_uri)
         cls.url = server.__enter__()
         cls.addClassCleanup(server.__exit__, None, None, None)

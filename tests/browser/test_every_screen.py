@@ -380,8 +380,7 @@ class EveryScreenTestCase(unittest.TestCase):
         name = f'hopu_test_screens_{os.getpid()}'
         drop_database(name, 'sqlite')
         cls.addClassCleanup(drop_database, name, 'sqlite')
-        hopu('setup-db', name)
-        hopu('load-demo', name)
+        hopu('setup-db', name, '--demo')
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         with running_server('sqlite') as url:
             cls.walks = asyncio.run(walk_roles(url, name, ROLES))

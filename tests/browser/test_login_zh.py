@@ -21,8 +21,7 @@ class LoginChineseTestCase(unittest.TestCase):
         cls.name = f'hopu_test_login_zh_{os.getpid()}'
         drop_database(cls.name, 'sqlite')
         cls.addClassCleanup(drop_database, cls.name, 'sqlite')
-        hopu('setup-db', cls.name)
-        hopu('load-demo', cls.name)
+        hopu('setup-db', cls.name, '--demo')
         server = running_server('sqlite')
         cls.url = server.__enter__()
         cls.addClassCleanup(server.__exit__, None, None, None)

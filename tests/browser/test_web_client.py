@@ -27,8 +27,7 @@ class WebClientTestCase(unittest.TestCase):
         cls.name = f'hopu_test_browser_{os.getpid()}'
         drop_database(cls.name, 'sqlite')
         cls.addClassCleanup(drop_database, cls.name, 'sqlite')
-        hopu('setup-db', cls.name)
-        hopu('load-demo', cls.name)
+        hopu('setup-db', cls.name, '--demo')
         server = running_server('sqlite')
         cls.url = server.__enter__()
         cls.addClassCleanup(server.__exit__, None, None, None)
