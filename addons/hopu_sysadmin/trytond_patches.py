@@ -34,9 +34,10 @@ changed (a trytond update), nothing is patched silently:
   and left out: trytond behaves as upstream does.
 
 ``tests/test_trytond_patches.py`` fails when a target changes upstream
-(series and digest of every entry), and checks that every entry is active
-after a pool is set up and in ``trytond-cron``/``trytond-worker`` started
-with the project's configuration. To carry a patch to a new trytond: read
+(series and digest of every entry) and checks that every entry is active
+once a pool is set up and none on import; ``tests/test_trytond_commands.py``
+of the repository that ``trytond``, ``trytond-cron`` and ``trytond-worker``
+started with the project's configuration apply every one. To carry a patch to a new trytond: read
 the new target, adapt ``make`` (or drop the entry if upstream fixed it), set
 the new ``fingerprint`` (``fingerprint(target)`` prints it)."""
 import hashlib
