@@ -37,9 +37,10 @@ changed (a trytond update), nothing is patched silently:
 (series and digest of every entry) and checks that every entry is active
 once a pool is set up and none on import; ``tests/test_trytond_commands.py``
 of the repository that ``trytond``, ``trytond-cron`` and ``trytond-worker``
-started with the project's configuration apply every one. To carry a patch to a new trytond: read
-the new target, adapt ``make`` (or drop the entry if upstream fixed it), set
-the new ``fingerprint`` (``fingerprint(target)`` prints it)."""
+started with the project's configuration apply every one. To carry a
+patch to a new trytond: read the new target, adapt ``make`` (or drop the
+entry if upstream fixed it), set the new ``fingerprint``
+(``fingerprint(target)`` gives it)."""
 import hashlib
 import importlib
 import inspect
