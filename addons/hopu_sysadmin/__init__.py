@@ -1,5 +1,7 @@
 # This file is part of Hopu ERP-CRM.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
-from . import input_validation  # noqa: F401 (checks of every model's input)
-from . import security  # noqa: F401 (RPC checks of every model, see security)
-from . import speedup  # noqa: F401 (row fetching of trytond, see speedup)
+
+# The classes are registered in tryton.cfg; importing the module changes
+# nothing in trytond: trytond_patches applies Hopu's patches when a
+# database where the module is activated is loaded
+# (trytond_patches.Configuration).

@@ -3,9 +3,10 @@
 """Hostile input (issue 13, class 10): what a client sends is checked before
 it reaches SQL, for every model, in one place.
 
-Installed with the base module, as it changes trytond for every model (like
-``speedup``), when the module is imported. Every refusal is a translated
-user error; nothing is written before the check.
+The factories under "Hooks into trytond" wrap trytond's functions; they
+are hooked into it by ``trytond_patches`` (with the upstream report they
+amount to), when a database where the module is activated is loaded. Every
+refusal is a translated user error; nothing is written before the check.
 
 - Values of ``create`` and ``write``, at the RPC boundary (before a
   model's own ``create``/``write`` reads them) and in
@@ -50,9 +51,7 @@ from sql import Expression, Query
 from trytond import backend, config
 from trytond.i18n import gettext
 from trytond.model import Model as Record
-from trytond.model.modelstorage import ModelStorage
 from trytond.pool import Pool
-from trytond.rpc import RPC
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
@@ -607,18 +606,7 @@ def check_context(context, pool=None):
                     'hopu_sysadmin.msg_context_invalid', key=_shown(key)))
 
 
-# Installation in trytond
-
-def _patch(cls, name, make):
-    function = getattr(cls, name)
-    original = getattr(function, '__func__', function)
-    if getattr(original, 'hopu_input', False):
-        return
-    patched = make(original)
-    patched.hopu_input = True
-    setattr(cls, name, classmethod(patched) if hasattr(
-            function, '__func__') else patched)
-
+# Hooks into trytond (applied by trytond_patches)
 
 def _checking():
     return Transaction().check_access
@@ -771,12 +759,3 @@ def _convert(original):
                 _check_arguments(self, obj, args)
         return args, kwargs, context, timestamp
     return convert
-
-
-_patch(ModelStorage, '_before_create', _before_create)
-_patch(ModelStorage, '_before_write', _before_write)
-_patch(ModelStorage, '_before_read', _before_read)
-_patch(ModelStorage, '_before_delete', _with_records)
-_patch(ModelStorage, 'search', _search)
-_patch(Record, 'default_get', _default_get)
-_patch(RPC, 'convert', _convert)

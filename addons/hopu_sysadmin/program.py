@@ -21,7 +21,6 @@ from trytond.cache import Cache
 from trytond.i18n import gettext
 from trytond.model import (
     DeactivableMixin, Index, ModelSQL, ModelView, Unique, fields)
-from trytond.model.modelstorage import ModelStorage
 from trytond.pool import Pool, PoolMeta
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
@@ -245,9 +244,6 @@ def check_export(Model):
                 **Model.__names__()))
 
 
-_export_data = ModelStorage.export_data.__func__
-
-
 def check_export_rules(Model, records):
     """CRM-2: Tryton exports the records as instances, read without the
     record rules: check them first, with the check (and message) a read
@@ -263,18 +259,6 @@ def check_export_rules(Model, records):
     ids = list({int(r) for r in records})
     for sub_ids in grouped_slice(ids, backend.MAX_QUERY_PARAMS):
         Model._ModelSQL__check_domain_rule(list(sub_ids), 'read')
-
-
-@classmethod
-def _hopu_export_data(cls, records, fields_names, header=False):
-    check_export(cls)
-    check_export_rules(cls, records)
-    return _export_data(cls, records, fields_names, header=header)
-
-
-if not getattr(ModelStorage.export_data, 'hopu', False):
-    _hopu_export_data.__func__.hopu = True
-    ModelStorage.export_data = _hopu_export_data
 
 
 class _ChangeMixin:

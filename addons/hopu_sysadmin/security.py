@@ -1,10 +1,12 @@
 # This file is part of Hopu ERP-CRM.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
 """Server-side checks of every request made over RPC, for every model
-(issue 13). Installed with the base module, as they change trytond for
-every model; each one is a change Tryton itself should make (see the
-module's README, "Upstream reports") and is installed only on the trytond
-series it was written against.
+(issue 13). Each one is a change Tryton itself should make; the functions
+``_search``, ``_before_create``, ``_before_write``, ``_convert``,
+``_execute`` and ``_export_data`` wrap trytond's and are hooked into it by
+``trytond_patches`` (with the upstream report each amounts to), when a
+database where the module is activated is loaded and only on the trytond
+it was written against.
 
 - ``search``: domains and orders on secret fields (``SECRET_FIELDS``, the
   fields ``read`` blanks) are refused, also at the end of a dotted path; a
@@ -29,22 +31,17 @@ a real user; server code runs as before.
 """
 from collections import defaultdict
 
-import trytond
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelStorage, Workflow, fields
 from trytond.model.exceptions import AccessError
 from trytond.model.modelstorage import is_leaf
 from trytond.pool import Pool
-from trytond.rpc import RPC
 from trytond.tools import grouped_slice
 from trytond.transaction import (
     Transaction, check_access, inactive_records, without_check_access)
-from trytond.wizard import StateView, Wizard
+from trytond.wizard import StateView
 
 from . import input_validation
-
-SERIES = ('8', '0')
-SUPPORTED = tuple(trytond.__version__.split('.')[:2]) == SERIES
 
 # The fields whose values never leave the server (``read`` blanks them or
 # they are credentials): no domain or order may use them
@@ -177,26 +174,25 @@ def _restrict_clause(Model, clause):
     return new_clause
 
 
-_search = ModelSQL.search.__func__
-
-
-@classmethod
-def search(cls, domain, offset=0, limit=None, order=None, count=False,
-        query=False):
-    transaction = Transaction()
-    if transaction.user and transaction.check_access and _active():
-        # a malformed domain or order is refused by the input checks before
-        # the checks below walk it
-        input_validation.check_domain(cls, domain)
-        input_validation.check_order(cls, order)
-        check_secret_domain(cls, domain)
-        check_secret_order(cls, order)
-        # trytond's own checks (model and field access along the paths)
-        # on the domain as given, before it is rewritten
-        ModelStorage.search.__func__(cls, domain, order=order, count=True)
-        domain = restrict_domain(cls, domain)
-    return _search(cls, domain, offset=offset, limit=limit, order=order,
-        count=count, query=query)
+def _search(original):
+    "ModelSQL.search with the checks above (see trytond_patches)"
+    def search(cls, domain, offset=0, limit=None, order=None, count=False,
+            query=False):
+        transaction = Transaction()
+        if transaction.user and transaction.check_access and _active():
+            # a malformed domain or order is refused by the input checks
+            # before the checks below walk it
+            input_validation.check_domain(cls, domain)
+            input_validation.check_order(cls, order)
+            check_secret_domain(cls, domain)
+            check_secret_order(cls, order)
+            # trytond's own checks (model and field access along the paths)
+            # on the domain as given, before it is rewritten
+            ModelStorage.search.__func__(cls, domain, order=order, count=True)
+            domain = restrict_domain(cls, domain)
+        return original(cls, domain, offset=offset, limit=limit, order=order,
+            count=count, query=query)
+    return search
 
 
 # References to records the user may not read
@@ -384,101 +380,81 @@ def _under_rpc():
     return transaction.user and transaction.check_access and _active()
 
 
-_before_create = ModelStorage._before_create.__func__
-_before_write = ModelStorage._before_write.__func__
-
-
-@classmethod
-def before_create(cls, vlist):
-    if _under_rpc():
-        found = defaultdict(dict)
-        for values in vlist:
-            collect_references(cls, values, found, own_id=False)
-        check_references(found)
-    return _before_create(cls, vlist)
-
-
-@classmethod
-def before_write(cls, *args):
-    if _under_rpc():
-        found = defaultdict(dict)
-        for values in args[1::2]:
-            collect_references(cls, values, found, own_id=False)
-        check_references(found)
-    return _before_write(cls, *args)
-
-
-_convert = RPC.convert
-
-
-def convert(self, obj, *args, **kwargs):
-    "The records a client sends to on_change & co. must be its own to read"
-    if (isinstance(obj, type) and issubclass(obj, ModelStorage)
-            and Transaction().user and _active()):
-        check_rpc_values(self, obj, args)
-    if (self.instantiate is not None
-            and not isinstance(self.instantiate, slice)
-            and Transaction().user and _active()):
-        try:
-            data = args[self.instantiate]
-        except IndexError:
-            data = None
-        if isinstance(data, dict):
-            if issubclass(obj, ModelStorage):
-                ModelAccess = Pool().get('ir.model.access')
-                with check_access():
-                    ModelAccess.check(obj.__name__, 'read')
+def _before_create(original):
+    "ModelStorage._before_create refusing unreadable references"
+    def before_create(cls, vlist):
+        if _under_rpc():
             found = defaultdict(dict)
-            collect_references(obj, data, found, client=True)
+            for values in vlist:
+                collect_references(cls, values, found, own_id=False)
             check_references(found)
-    return _convert(self, obj, *args, **kwargs)
+        return original(cls, vlist)
+    return before_create
 
 
-_execute = Wizard.execute.__func__
+def _before_write(original):
+    "ModelStorage._before_write refusing unreadable references"
+    def before_write(cls, *args):
+        if _under_rpc():
+            found = defaultdict(dict)
+            for values in args[1::2]:
+                collect_references(cls, values, found, own_id=False)
+            check_references(found)
+        return original(cls, *args)
+    return before_write
 
 
-@classmethod
-def execute(cls, session_id, data, state_name):
-    "The records a wizard form names must be readable by its user"
-    if Transaction().user and _active() and isinstance(data, dict):
-        pool = Pool()
-        found = defaultdict(dict)
-        for name, values in data.items():
-            state = cls.states.get(name)
-            if isinstance(state, StateView) and isinstance(values, dict):
-                View = pool.get(state.model_name)
-                collect_references(
-                    View, values, found, own_id=False, client=True)
-        check_references(found)
-    return _execute(cls, session_id, data, state_name)
+def _convert(original):
+    """RPC.convert: the records a client sends to on_change & co. must be
+    its own to read"""
+    def convert(self, obj, *args, **kwargs):
+        if (isinstance(obj, type) and issubclass(obj, ModelStorage)
+                and Transaction().user and _active()):
+            check_rpc_values(self, obj, args)
+        if (self.instantiate is not None
+                and not isinstance(self.instantiate, slice)
+                and Transaction().user and _active()):
+            try:
+                data = args[self.instantiate]
+            except IndexError:
+                data = None
+            if isinstance(data, dict):
+                if issubclass(obj, ModelStorage):
+                    ModelAccess = Pool().get('ir.model.access')
+                    with check_access():
+                        ModelAccess.check(obj.__name__, 'read')
+                found = defaultdict(dict)
+                collect_references(obj, data, found, client=True)
+                check_references(found)
+        return original(self, obj, *args, **kwargs)
+    return convert
+
+
+def _execute(original):
+    "Wizard.execute: the records a wizard form names must be readable"
+    def execute(cls, session_id, data, state_name):
+        if Transaction().user and _active() and isinstance(data, dict):
+            pool = Pool()
+            found = defaultdict(dict)
+            for name, values in data.items():
+                state = cls.states.get(name)
+                if isinstance(state, StateView) and isinstance(values, dict):
+                    View = pool.get(state.model_name)
+                    collect_references(
+                        View, values, found, own_id=False, client=True)
+            check_references(found)
+        return original(cls, session_id, data, state_name)
+    return execute
 
 
 # Attachments and notes
 
-_export_data = ModelStorage.export_data.__func__
-
-
-@classmethod
-def export_data(cls, records, fields_names, header=False):
-    from trytond.ir.resource import ResourceAccessMixin
-    if (issubclass(cls, ResourceAccessMixin) and records
-            and Transaction().check_access):
-        cls.check_access([r.id for r in records], mode='read')
-    return _export_data(cls, records, fields_names, header=header)
-
-
-def install():
-    if not SUPPORTED or getattr(ModelSQL.search, 'hopu_security', False):
-        return
-    for func in [search, before_create, before_write, execute, export_data]:
-        func.__func__.hopu_security = True
-    ModelSQL.search = search
-    ModelStorage._before_create = before_create
-    ModelStorage._before_write = before_write
-    convert.hopu_security = True
-    RPC.convert = convert
-    Wizard.execute = execute
-    ModelStorage.export_data = export_data
-
-
-install()
+def _export_data(original):
+    "ModelStorage.export_data of attachments and notes checks the resource"
+    def export_data(cls, records, fields_names, header=False):
+        from trytond.ir.resource import ResourceAccessMixin
+        if (issubclass(cls, ResourceAccessMixin) and records
+                and Transaction().check_access):
+            cls.check_access([r.id for r in records], mode='read')
+        return original(cls, records, fields_names, header=header)
+    return export_data

@@ -3,7 +3,9 @@
 import datetime
 import io
 import os
+import tempfile
 import zipfile
+from unittest import mock
 
 import polib
 
@@ -544,7 +546,13 @@ class HopuSysadminTestCase(
             _, data = wizard.do_print_({})
             Report = pool.get(
                 'hopu.user.right.overview.pdf', type='report')
-            oext, content, _, name = Report.execute([], data)
+            # trytond converts in a folder of tempfile's ([report]
+            # convert_command): one named after this process tells its
+            # soffice processes from those of other runs
+            with tempfile.TemporaryDirectory(
+                    prefix=f'hopu-report-{os.getpid()}-') as folder, \
+                    mock.patch.object(tempfile, 'tempdir', folder):
+                oext, content, _, name = Report.execute([], data)
         self.assertEqual(oext, 'pdf')
         self.assertTrue(bytes(content).startswith(b'%PDF'))
         self.assertFalse(self._soffice_left())
