@@ -275,4 +275,6 @@ class Organisation(ModelSQL, ModelView):
 
     @classmethod
     def copy(cls, records, default=None):
-        raise AccessError(gettext('hopu_sysadmin.msg_organisation_copy'))
+        if records:
+            raise AccessError(gettext('hopu_sysadmin.msg_organisation_copy'))
+        return []
