@@ -13,10 +13,14 @@ ADMIN_PASSWORD = 'admin'
 
 HEAD_COMPANY = '皓普科技集团有限公司'
 COMPANIES = [
-    # (name, parent)
+    # (name, parent): the legal companies, each with its books
     ('皓普科技上海分公司', HEAD_COMPANY),
     ('皓普科技广州分公司', HEAD_COMPANY),
-    ('总部财务部', HEAD_COMPANY),
+    ]
+DEPARTMENTS = [
+    # (full name, company, code, short name, phone, fax): the head office's
+    # departments book in the head company's books
+    ('总部财务部', HEAD_COMPANY, 'CW01', '财务部', '010-88886668', None),
     ]
 
 # (login, name, role group xml id, supervisor login)
@@ -70,11 +74,14 @@ def grant_rights(config, login, code, rights):
 
 
 def load_companies(config):
-    "SYS-1: the head company, two branches and a head-office department"
+    """SYS-1: the head company, two branches and a head-office department
+    (a department of the head company, not a company: its costs go to the
+    head company's books). Return the companies by name."""
     from proteus import Model
     Currency = Model.get('currency.currency', config=config)
     Party = Model.get('party.party', config=config)
     Company = Model.get('company.company', config=config)
+    Department = Model.get('company.department', config=config)
 
     cny, _ = _get_or_create(
         Currency, [('code', '=', 'CNY')],
@@ -93,6 +100,14 @@ def load_companies(config):
             company.parent = companies[parent]
         company.save()
         companies[name] = company
+
+    for name, company, code, short_name, phone, fax in DEPARTMENTS:
+        with config.set_context(active_test=False):
+            if Department.find([('name', '=', name)]):
+                continue
+        Department(
+            company=Company(companies[company].id), name=name,
+            code=code, short_name=short_name, phone=phone, fax=fax).save()
     return companies
 
 
@@ -176,7 +191,6 @@ SYSADMIN_COMPANIES = [
     (HEAD_COMPANY, 'HP00', '皓普集团', '010-88886666', '010-88886667'),
     ('皓普科技上海分公司', 'SH01', '上海分公司', '021-66668888', '021-66668889'),
     ('皓普科技广州分公司', 'GZ01', '广州分公司', '020-38886666', '020-38886667'),
-    ('总部财务部', 'CW01', '财务部', '010-88886668', None),
     ]
 
 

@@ -29,8 +29,9 @@ class DemoDatabaseTestCase(unittest.TestCase):
             admin = Client(url, self.name)
             admin.login('admin', demo.ADMIN_PASSWORD)
             self.assertEqual(admin.context['language'], 'zh_CN')
+            # SYS-1 公司或部门设定: the companies and departments as one tree
             companies = admin.model(
-                'company.company', 'search_read', [], 0, None, None,
+                'hopu.organisation', 'search_read', [], 0, None, None,
                 ['rec_name', 'parent.rec_name'])
             parents = {
                 c['rec_name']: (c['parent.'] or {}).get('rec_name')
@@ -41,6 +42,14 @@ class DemoDatabaseTestCase(unittest.TestCase):
                     '皓普科技广州分公司': demo.HEAD_COMPANY,
                     '总部财务部': demo.HEAD_COMPANY,
                     })
+            # the head-office department books in the head company's books
+            departments = admin.model(
+                'company.department', 'search_read', [], 0, None, None,
+                ['rec_name', 'company.rec_name'])
+            self.assertEqual(
+                [(d['rec_name'], d['company.']['rec_name'])
+                    for d in departments],
+                [('总部财务部', demo.HEAD_COMPANY)])
 
             logins = [u[0] for u in demo.USERS]
             users = admin.model(

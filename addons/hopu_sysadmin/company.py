@@ -1,21 +1,24 @@
 # This file is part of Hopu ERP-CRM.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
-"""SYS-1 companies and departments (公司或部门设定).
+"""SYS-1 companies (公司或部门设定): the legal entities, each with its books.
 
 Built on Tryton's company.company and party.party, not beside them: the
 full name is the party's name, phone and fax are the party's contact
 mechanisms, so the multi-company rules and the user's current company of
-every Tryton module follow."""
+every Tryton module follow. The departments of a company are
+company.department records (department.py); the screen shows both as one
+tree (organisation.py)."""
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, Unique, fields, tree
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction, without_check_access
 
-from .exceptions import CompanyCodeError, CompanyReferencedError
+from .department import check_codes_unique
+from .exceptions import CompanyReferencedError
 
 
 class Company(tree(name='rec_name'), metaclass=PoolMeta):
-    "Company or department (SYS-1 公司或部门设定)"
+    "Company (SYS-1 公司或部门设定)"
     __name__ = 'company.company'
     _history = True
 
@@ -38,6 +41,8 @@ class Company(tree(name='rec_name'), metaclass=PoolMeta):
         'company.company', "Parent Company", ondelete='RESTRICT',
         help="The company this company or department belongs to.")
     children = fields.One2Many('company.company', 'parent', "Subsidiaries")
+    departments = fields.One2Many(
+        'company.department', 'company', "Departments")
 
     @classmethod
     def __setup__(cls):
@@ -114,10 +119,11 @@ class Company(tree(name='rec_name'), metaclass=PoolMeta):
     @classmethod
     def _next_code(cls, taken):
         "A code for companies made without one (Tryton's own set-up tools)"
-        table = cls.__table__()
         cursor = Transaction().connection.cursor()
-        cursor.execute(*table.select(table.code))
-        taken |= {c for c, in cursor}
+        for table in [cls.__table__(),
+                Pool().get('company.department').__table__()]:
+            cursor.execute(*table.select(table.code))
+            taken |= {c for c, in cursor}
         number = len(taken) + 1
         while f'{number:03d}' in taken:
             number += 1
@@ -142,15 +148,7 @@ class Company(tree(name='rec_name'), metaclass=PoolMeta):
     @classmethod
     def validate(cls, companies):
         super().validate(companies)
-        codes = [c.code for c in companies if c.code]
-        with Transaction().set_user(0), \
-                Transaction().set_context(active_test=False):
-            found = cls.search([('code', 'in', codes)], order=[])
-        for company in companies:
-            if any(f.code == company.code and f.id != company.id
-                    for f in found):
-                raise CompanyCodeError(gettext(
-                        'hopu_sysadmin.msg_company_code_unique'))
+        check_codes_unique([(cls.__name__, c.id, c.code) for c in companies])
 
     @classmethod
     def delete(cls, companies):

@@ -43,3 +43,11 @@ class DomainValueError(UserError):
 
 class ContextValueError(UserError):
     pass
+
+
+class DepartmentCompanyError(ValidationError):
+    pass
+
+
+class OrganisationError(UserError):
+    pass

@@ -43,7 +43,8 @@ class SysadminJourneyTestCase(JourneyTestCase):
 
     def department(self, page):
         """一、公司或部门设定: a department under a company, every field of
-        the manual; the party behind it is made, not asked (SYS-1)"""
+        the manual; the party behind a company is made, not asked; the
+        department books in its company's books (SYS-1)"""
         sfx = self.suffix
         self.open_menu(page, '系统管理', '公司或部门设定')
         tab = self.tab(page)
@@ -51,15 +52,19 @@ class SysadminJourneyTestCase(JourneyTestCase):
         self.screenshot(page, 'company-tree')
         self.new(page)
         expect(tab.locator('label', has_text='参与者')).to_have_count(0)
+        self.select(tab, '类别', '部门')
         self.fill(tab, '编号', f'HP05{sfx}')
         self.fill(tab, '公司/部门简称', f'华南市场部{sfx}')
         self.fill(tab, '公司/部门全称', f'皓普科技华南市场部{sfx}')
         self.fill(tab, '电话', '020-88886666')
         self.fill(tab, '传真', '020-88886667')
         self.choose(tab, '直属公司', '皓普科技广州分公司')
+        # a department has no currency of its own: no books
+        expect(tab.locator('label:visible', has_text='币种')).to_have_count(0)
         self.screenshot(page, 'department-filled')
         self.save(page)
         self.screenshot(page, 'department-saved')
+        expect(self.widget(tab, '所属公司')).to_have_value('皓普科技广州分公司')
         # back in the tree, the department is under its company
         self.switch(page)
         self.row(tab, demo.HEAD_COMPANY).locator('.expander').click()
@@ -68,15 +73,17 @@ class SysadminJourneyTestCase(JourneyTestCase):
         self.wait_idle(page)
         expect(self.row(tab, f'皓普科技华南市场部{sfx}')).to_contain_text(
             '020-88886667')
+        expect(self.row(tab, f'皓普科技华南市场部{sfx}')).to_contain_text('部门')
         self.screenshot(page, 'department-in-tree')
 
     def account_set_created(self, page):
-        """二、公司数据库设定: the account set (帐套) of the department,
-        created from the form (SYS-2)"""
+        """二、公司数据库设定: the account set (帐套) of the department's
+        company (a department books in its company's), created from the
+        form (SYS-2)"""
         self.open_menu(page, '系统管理', '公司数据库设定')
         tab = self.tab(page)
         self.new(page)
-        self.choose(tab, '公司或部门', f'皓普科技华南市场部{self.suffix}')
+        self.choose(tab, '公司或部门', '皓普科技广州分公司')
         expect(self.widget(tab, '服务器')).to_have_value('localhost')
         self.fill(tab, '数据库', self.account_set)
         self.save(page)
@@ -94,7 +101,7 @@ class SysadminJourneyTestCase(JourneyTestCase):
         self.new(page)
         self.fill(tab, '登录', f'zhaomin{sfx}')
         self.fill(tab, '名称', f'赵敏{sfx}')
-        self.add_to(tab, '公司', f'皓普科技华南市场部{sfx}')
+        self.add_to(tab, '公司', '皓普科技广州分公司')
         self.screenshot(page, 'user-filled')
         self.save(page)
         self.screenshot(page, 'user-saved')

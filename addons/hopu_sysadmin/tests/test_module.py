@@ -141,6 +141,10 @@ class HopuSysadminTestCase(
         # ownership: a subsidiary is no record "of" its parent.
         return super()._skip_company_rule | {
             ('company.company', 'parent'),
+            # departments are the organisation, read by all like the
+            # companies and employees; the organisation lines are both
+            ('company.department', 'company'),
+            ('hopu.organisation', 'company'),
             # the company of the user the right belongs to, for filtering
             ('hopu.user.right', 'user_company'),
             ('hopu.user.right.overview', 'company'),
@@ -189,9 +193,9 @@ class HopuSysadminTestCase(
             self.assertEqual(branch.fax, '021-87654321')
             self.assertTrue(head.code)
 
-            dept, = Company.create([{
-                        'code': 'CW01', 'full_name': "总部财务部",
-                        'parent': head.id, 'currency': head.currency.id}])
+            sub, = Company.create([{
+                        'code': 'SH02', 'full_name': "皓普科技浦东分公司",
+                        'parent': branch.id, 'currency': head.currency.id}])
 
             party, = Party.create([{'name': "王芳"}])
             Employee.create([{'party': party.id, 'company': branch.id}])
@@ -202,15 +206,298 @@ class HopuSysadminTestCase(
                 self.assertTrue(Company.search([('id', '=', branch.id)]))
             with self.assertRaises(UserError):
                 Company.delete([head])
-            Company.delete([dept])
+            Company.delete([sub])
             with Transaction().set_user(0):
-                self.assertFalse(Company.search([('id', '=', dept.id)]))
+                self.assertFalse(Company.search([('id', '=', sub.id)]))
 
             # the code is unique
             with self.assertRaises(UserError):
                 Company.create([{
                             'code': 'SH01', 'full_name': "重复编号",
                             'currency': head.currency.id}])
+
+    @with_transaction()
+    def test_department_under_company(self):
+        """SYS-1: a department belongs to its legal company (not a company
+        itself), under a department or not; codes unique across companies
+        and departments; employees get a department; a company with
+        departments is not deleted"""
+        pool = Pool()
+        Company = pool.get('company.company')
+        Department = pool.get('company.department')
+        Employee = pool.get('company.employee')
+        Party = pool.get('party.party')
+
+        head = create_company(name="皓普科技集团有限公司")
+        with set_company(head):
+            finance, = Department.create([{
+                        'company': head.id, 'code': 'DCW1',
+                        'short_name': "财务部", 'name': "总部财务部",
+                        'phone': '010-88886668', 'fax': '010-88886669'}])
+            cashier, = Department.create([{
+                        'company': head.id, 'parent': finance.id,
+                        'code': 'DCW2', 'name': "总部财务部出纳组"}])
+            self.assertEqual(finance.children, (cashier,))
+            self.assertEqual(finance.rec_name, "总部财务部")
+            self.assertEqual(Department.search(
+                    [('rec_name', '=', "财务部")]), [finance])
+            # the department is not a company: nothing has books of its own
+            self.assertFalse(Company.search([('code', '=', 'DCW1')]))
+            self.assertEqual(head.departments, (finance, cashier))
+
+            party, = Party.create([{'name': "李娜"}])
+            employee, = Employee.create([{
+                        'party': party.id, 'company': head.id,
+                        'department': cashier.id}])
+            self.assertEqual(cashier.employees, (employee,))
+            Department.write([finance], {'manager': employee.id})
+
+            # codes are unique across companies and departments
+            with self.assertRaises(UserError):
+                Department.create([{
+                            'company': head.id, 'code': head.code,
+                            'name': "重复编号"}])
+            with self.assertRaises(UserError):
+                Company.create([{
+                            'code': 'DCW1', 'full_name': "重复编号",
+                            'currency': head.currency.id}])
+
+            # a department of another company under this one is refused
+            other = create_company(name="另一家公司")
+            with self.assertRaises(UserError):
+                Department.create([{
+                            'company': other.id, 'parent': finance.id,
+                            'code': 'DX01', 'name': "别家部门"}])
+
+            # the company is referred to by its departments
+            with self.assertRaises(UserError) as cm:
+                Company.delete([head])
+            self.assertIn(head.rec_name, cm.exception.message)
+
+    @with_transaction()
+    def test_organisation_tree(self):
+        """SYS-1 公司或部门设定: companies and their departments are one
+        tree; a line created, modified or deleted there is a company or a
+        department"""
+        pool = Pool()
+        Company = pool.get('company.company')
+        Department = pool.get('company.department')
+        Organisation = pool.get('hopu.organisation')
+
+        head = create_company(name="皓普科技集团有限公司")
+        with set_company(head):
+            branch, = Company.create([{
+                        'code': 'OGZ1', 'short_name': "广州分公司",
+                        'full_name': "皓普科技广州分公司",
+                        'phone': '020-38886666', 'parent': head.id,
+                        'currency': head.currency.id}])
+            line_head, line_branch = Organisation.of([head, branch])
+
+            # a department, as the manual's form fills it
+            line, = Organisation.create([{
+                        'code': 'OHP5', 'short_name': "华南市场部",
+                        'full_name': "皓普科技华南市场部",
+                        'phone': '020-88886666', 'fax': '020-88886667',
+                        'parent': line_branch.id}])
+            self.assertEqual(line.kind, 'department')
+            department = line.department
+            self.assertEqual(department.company, branch)
+            self.assertIsNone(department.parent)
+            self.assertEqual(
+                (department.code, department.short_name, department.name,
+                    department.phone, department.fax),
+                ('OHP5', "华南市场部", "皓普科技华南市场部",
+                    '020-88886666', '020-88886667'))
+            self.assertEqual(line.company, branch)
+            self.assertEqual(line.parent, line_branch)
+            self.assertEqual(line.rec_name, "皓普科技华南市场部")
+
+            # one tree: the roots, and the children of each line
+            roots = Organisation.search([('parent', '=', None)])
+            self.assertIn(line_head, roots)
+            self.assertNotIn(line_branch, roots)
+            self.assertEqual(line_head.children, (line_branch,))
+            self.assertEqual(Organisation(line_branch.id).children, (line,))
+            self.assertEqual(line_branch.phone, '020-38886666')
+            self.assertEqual(Organisation.search(
+                    [('rec_name', 'ilike', '%华南%')]), [line])
+
+            # a team under the department is a department of the branch
+            team, = Organisation.create([{
+                        'code': 'OHP6', 'short_name': "华南一组",
+                        'full_name': "华南市场部一组", 'parent': line.id}])
+            self.assertEqual(team.department.parent, department)
+            self.assertEqual(team.company, branch)
+
+            # a company, made from the same screen
+            line_sh, = Organisation.create([{
+                        'kind': 'company', 'code': 'OSH1',
+                        'short_name': "上海分公司",
+                        'full_name': "皓普科技上海分公司",
+                        'parent': line_head.id}])
+            shanghai = line_sh.company
+            self.assertEqual(shanghai.party.name, "皓普科技上海分公司")
+            self.assertEqual(shanghai.parent, head)
+            self.assertEqual(shanghai.currency, head.currency)
+            self.assertEqual(line_sh.id, shanghai.id * 2)
+
+            # modified through the line
+            Organisation.write([line], {
+                    'fax': '020-11112222', 'full_name': "华南市场部"})
+            self.assertEqual(Department(department.id).fax, '020-11112222')
+            self.assertEqual(Department(department.id).name, "华南市场部")
+            Organisation.write([line_sh], {'phone': '021-66668888'})
+            self.assertEqual(Company(shanghai.id).phone, '021-66668888')
+            # moved to another company, with its team
+            with self.assertRaises(UserError):
+                Organisation.write([line], {'parent': line_sh.id})
+            Organisation.write([team], {'parent': line_branch.id})
+            Organisation.write([line], {'parent': line_sh.id})
+            self.assertEqual(Department(department.id).company, shanghai)
+
+            # a company under a department, a department without parent,
+            # a company turned department are refused
+            with self.assertRaises(UserError):
+                Organisation.create([{
+                            'kind': 'company', 'code': 'OX1',
+                            'short_name': "X", 'full_name': "X",
+                            'parent': line.id}])
+            with self.assertRaises(UserError):
+                Organisation.create([{
+                            'code': 'OX2', 'short_name': "X",
+                            'full_name': "X"}])
+            with self.assertRaises(UserError):
+                Organisation.write([line_sh], {'kind': 'department'})
+            # codes stay unique
+            with self.assertRaises(UserError):
+                Organisation.create([{
+                            'code': 'OGZ1', 'short_name': "X",
+                            'full_name': "X", 'parent': line_head.id}])
+
+            # deleted through the line; a company with departments is not
+            with self.assertRaises(UserError):
+                Organisation.delete([line_sh])
+            gone = [department.id, team.department.id]
+            Organisation.delete([line, team])
+            self.assertFalse(Department.search([('id', 'in', gone)]))
+            Organisation.delete([line_sh])
+            self.assertFalse(Company.search([('id', '=', shanghai.id)]))
+
+    @with_transaction()
+    def test_organisation_rights(self):
+        """SYS-1 SYS-5: the right on 公司或部门设定 is the right on the
+        companies and departments behind the lines; everyone reads them"""
+        pool = Pool()
+        Organisation = pool.get('hopu.organisation')
+        Department = pool.get('company.department')
+
+        head = create_company(name="皓普科技集团有限公司")
+        line_head, = Organisation.of([head])
+        clerk = make_user('org_clerk')
+        with as_user(clerk):
+            self.assertIn(
+                line_head, Organisation.search([('parent', '=', None)]))
+            with self.assertRaises(AccessError):
+                Organisation.create([{
+                            'code': 'OCW1', 'short_name': "财务部",
+                            'full_name': "总部财务部",
+                            'parent': line_head.id}])
+        grant(clerk, 'SYS-1', ['read', 'create', 'write'])
+        with as_user(clerk):
+            line, = Organisation.create([{
+                        'code': 'OCW1', 'short_name': "财务部",
+                        'full_name': "总部财务部", 'parent': line_head.id}])
+            Organisation.write([line], {'phone': '010-88886668'})
+            with self.assertRaises(AccessError):
+                Organisation.delete([line])
+        self.assertEqual(
+            Department(line.department.id).phone, '010-88886668')
+
+    @with_transaction()
+    def test_migrate_company_departments(self):
+        """SYS-1 migration: the departments that were companies become
+        departments of their legal company; employees and accounts follow;
+        a branch, or a 部 that keeps books (an account set), stays"""
+        pool = Pool()
+        Company = pool.get('company.company')
+        Department = pool.get('company.department')
+        Employee = pool.get('company.employee')
+        Party = pool.get('party.party')
+        User = pool.get('res.user')
+        AccountSet = pool.get('hopu.account_set')
+        from ..department import migrate_company_departments
+
+        # the old shape: departments were companies under a company
+        head = create_company(name="皓普科技集团有限公司")
+        currency = head.currency.id
+        finance, branch, sales = Company.create([{
+                    'code': 'OCW1', 'short_name': "财务部",
+                    'full_name': "总部财务部", 'phone': '010-88886668',
+                    'fax': '010-88886669', 'parent': head.id,
+                    'currency': currency,
+                    }, {
+                    'code': 'OGZ1', 'full_name': "皓普科技广州分公司",
+                    'parent': head.id, 'currency': currency,
+                    }, {
+                    'code': 'MXS1', 'full_name': "华南销售部",
+                    'parent': head.id, 'currency': currency,
+                    }])
+        cashier, team, books = Company.create([{
+                    'code': 'MCW2', 'full_name': "出纳组",
+                    'short_name': "出纳部", 'parent': finance.id,
+                    'currency': currency,
+                    }, {
+                    'code': 'MGZ2', 'full_name': "广州分公司市场部",
+                    'parent': branch.id, 'currency': currency,
+                    }, {
+                    'code': 'MSZ1', 'full_name': "深圳事业部",
+                    'parent': head.id, 'currency': currency,
+                    }])
+        AccountSet.create([{
+                    'company': books.id, 'server': 'localhost',
+                    'database': 'hopu_msz1'}])
+        party, = Party.create([{'name': "李娜"}])
+        employee, = Employee.create([{
+                    'party': party.id, 'company': finance.id}])
+        user, = User.create([{
+                    'login': 'mig_lina', 'name': "李娜",
+                    'companies': [('add', [head.id, finance.id])],
+                    'company': finance.id, 'employees': [
+                        ('add', [employee.id])],
+                    'employee': employee.id}])
+        finance_id, cashier_id, team_id = finance.id, cashier.id, team.id
+
+        moved = migrate_company_departments()
+
+        self.assertEqual(
+            set(moved), {finance_id, cashier_id, team_id, sales.id})
+        self.assertEqual(
+            sorted(c.code for c in Company.search([])),
+            sorted([head.code, 'OGZ1', 'MSZ1']))
+        by_code = {d.code: d for d in Department.search([])}
+        self.assertEqual(set(by_code), {'OCW1', 'MCW2', 'MGZ2', 'MXS1'})
+        finance = by_code['OCW1']
+        self.assertEqual(
+            (finance.company, finance.parent, finance.name,
+                finance.short_name, finance.phone, finance.fax),
+            (head, None, "总部财务部", "财务部", '010-88886668',
+                '010-88886669'))
+        self.assertEqual(by_code['MCW2'].parent, finance)
+        self.assertEqual(by_code['MCW2'].company, head)
+        self.assertEqual(by_code['MGZ2'].company, branch)
+        self.assertEqual(by_code['MXS1'].company, head)
+        self.assertEqual(moved[finance_id], finance.id)
+
+        employee = Employee(employee.id)
+        self.assertEqual(
+            (employee.company, employee.department),
+            (head, finance))
+        user = User(user.id)
+        self.assertEqual(user.company, head)
+        self.assertEqual(user.companies, (head,))
+
+        # run again: nothing left to move
+        self.assertEqual(migrate_company_departments(), {})
 
     @with_transaction()
     def test_password_policy(self):
