@@ -431,12 +431,12 @@ class HopuSysadminTestCase(
         head = create_company(name="皓普科技集团有限公司")
         currency = head.currency.id
         finance, branch, sales = Company.create([{
-                    'code': 'OCW1', 'short_name': "财务部",
+                    'code': 'MCW1', 'short_name': "财务部",
                     'full_name': "总部财务部", 'phone': '010-88886668',
                     'fax': '010-88886669', 'parent': head.id,
                     'currency': currency,
                     }, {
-                    'code': 'OGZ1', 'full_name': "皓普科技广州分公司",
+                    'code': 'MGZ1', 'full_name': "皓普科技广州分公司",
                     'parent': head.id, 'currency': currency,
                     }, {
                     'code': 'MXS1', 'full_name': "华南销售部",
@@ -469,14 +469,17 @@ class HopuSysadminTestCase(
 
         moved = migrate_company_departments()
 
+        self.assertLessEqual(
+            {finance_id, cashier_id, team_id, sales.id}, set(moved))
+        self.assertFalse({head.id, branch.id, books.id} & set(moved))
+        codes = [head.code, 'MGZ1', 'MSZ1', 'MCW1', 'MCW2', 'MGZ2', 'MXS1']
         self.assertEqual(
-            set(moved), {finance_id, cashier_id, team_id, sales.id})
-        self.assertEqual(
-            sorted(c.code for c in Company.search([])),
-            sorted([head.code, 'OGZ1', 'MSZ1']))
-        by_code = {d.code: d for d in Department.search([])}
-        self.assertEqual(set(by_code), {'OCW1', 'MCW2', 'MGZ2', 'MXS1'})
-        finance = by_code['OCW1']
+            sorted(c.code for c in Company.search([('code', 'in', codes)])),
+            sorted([head.code, 'MGZ1', 'MSZ1']))
+        by_code = {d.code: d for d in Department.search(
+                [('code', 'in', codes)])}
+        self.assertEqual(set(by_code), {'MCW1', 'MCW2', 'MGZ2', 'MXS1'})
+        finance = by_code['MCW1']
         self.assertEqual(
             (finance.company, finance.parent, finance.name,
                 finance.short_name, finance.phone, finance.fax),
