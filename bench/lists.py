@@ -4,7 +4,9 @@ customers, daily reports, contact records, opportunities, contracts,
 王芳 of the demo, each against the same query in plain SQL, on PostgreSQL.
 
     .venv/bin/python bench/lists.py
-        [--db postgresql://postgres@127.0.0.1:5432/] [--name hopu_bench_lists] [--copies 500] [--repeat 30] [--keep]
+        [--db postgresql://postgres@127.0.0.1:5432/]
+        [--name hopu_bench_lists] [--copies 500] [--repeat 30] [--keep]
+        [--only LABEL]
 
 Creates the database with `hopu setup-db` and `hopu load-demo`, scales the
 demo up with bench/crm_data.py (scale_demo: every customer, contact, daily
