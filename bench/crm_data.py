@@ -220,22 +220,35 @@ def scale_demo(database, copies=500, salespeople=50):
         others = [e.id for level in organisation(
                 company, salespeople, codes=False, prefix="其他业务员")
             for e in level]
+        # The demo has no contact record: one visit per customer daily
+        # report of the demo
+        cursor.execute(
+            "INSERT INTO hopu_crm_contact_record (customer, contact, "
+            "salesperson, kind, date, place, purpose, content, state, "
+            "create_uid, create_date) "
+            "SELECT customer, contact, salesperson, 'visit', "
+            "date + TIME '10:00', '客户公司', '回访', content, 'done', 0, "
+            "CURRENT_TIMESTAMP FROM hopu_crm_daily_report "
+            "WHERE kind = 'customer' AND NOT EXISTS ("
+            "SELECT 1 FROM hopu_crm_contact_record)")
         counts = {}
         for table, where, owner in DEMO_TABLES:
             columns = _columns(cursor, table)
             unique = _unique_text_columns(cursor, table)
             values = []
             for column in columns:
+                quoted = f'"{column}"'
                 if column in unique:
-                    values.append(f"{column} || '-' || g")
+                    values.append(f"{quoted} || '-' || g")
                 elif column == owner:
-                    values.append(f"CASE WHEN g %% 4 = 0 THEN {column} "
+                    values.append(f"CASE WHEN g %% 4 = 0 THEN {quoted} "
                         f"ELSE (%(others)s::int[])[1 + g %% {len(others)}] "
                         "END")
                 else:
-                    values.append(column)
+                    values.append(quoted)
+            names = ', '.join(f'"{c}"' for c in columns)
             cursor.execute(
-                f"INSERT INTO {table} ({', '.join(columns)}) "
+                f"INSERT INTO {table} ({names}) "
                 f"SELECT {', '.join(values)} FROM {table}, "
                 "generate_series(1, %(copies)s) AS g"
                 + (f" WHERE {where}" if where else ""),
@@ -246,6 +259,15 @@ def scale_demo(database, copies=500, salespeople=50):
             counts[table], = cursor.fetchone()
         transaction.commit()
     return counts
+
+
+def scaled(database):
+    "Whether scale_demo ran on the database"
+    from trytond.pool import Pool
+    from trytond.transaction import Transaction
+    with Transaction().start(database, 0):
+        Party = Pool().get('party.party')
+        return bool(Party.search([('name', 'like', DEMO_MARK + '%')], limit=1))
 
 
 def _columns(cursor, table):

@@ -103,7 +103,7 @@ LEFT JOIN party_party ep ON ep.id = e.party
 LEFT JOIN party_party c ON c.id = o.party
 LEFT JOIN hopu_crm_opportunity_stage s ON s.id = o.stage
 WHERE o.company = %(company)s AND o.employee IN (SELECT id FROM subtree)
-ORDER BY o.start_date DESC, o.id DESC
+ORDER BY o.start_date DESC, o.id
 LIMIT %(limit)s
 '''
 
@@ -120,12 +120,12 @@ WHERE k.type = 'service' AND k.company = ANY(%(companies)s)
             WHERE a.contract = k.id AND (a.approver_user = %(user)s
                 OR a.approver_group = ANY(%(groups)s)
                 OR a.approver_employee = ANY(%(employees)s))))
-ORDER BY k.number DESC NULLS FIRST, k.id DESC
+ORDER BY k.signing_date DESC NULLS FIRST, k.id DESC
 LIMIT %(limit)s
 '''
 
 ALERTS = SUBTREE + '''
-SELECT a.id, a.due_date, a.kind, c.name, a.description,
+SELECT a.id, a.due_date, a.kind, c.name,
     ''' + employee_name('e', 'ep') + ''', a.date
 FROM hopu_crm_alert a
 LEFT JOIN company_employee e ON e.id = a.salesperson
@@ -149,7 +149,7 @@ LEFT JOIN party_party c ON c.id = k.party
 WHERE a.state = 'pending' AND (a.approver_user = %(user)s
         OR a.approver_group = ANY(%(groups)s)
         OR a.approver_employee = ANY(%(employees)s))
-ORDER BY a.opened DESC, a.id DESC
+ORDER BY k.signing_date DESC NULLS FIRST, k.id DESC, a.id
 LIMIT %(limit)s
 '''
 
@@ -288,7 +288,8 @@ def main():
     parser.add_argument('--repeat', type=int, default=30)
     parser.add_argument('--keep', action='store_true',
         help="reuse the database if it has the scaled demo, and keep it")
-    parser.add_argument('--only', help="the lists whose label contains this")
+    parser.add_argument('--only',
+        help="the lists whose label contains one of these (comma-separated)")
     args = parser.parse_args()
 
     import crm_data
@@ -296,19 +297,17 @@ def main():
     from trytond.pool import Pool
 
     start = time.perf_counter()
-    users = None
-    if args.keep and common.exists(args.name):
-        Pool(args.name).init()
-        users = common.user_ids(args.name, [login for login, _ in USERS])
-    if not users or len(users) < len(USERS):
-        if common.exists(args.name):
-            common.drop(args.name)
+    if not args.keep and common.exists(args.name):
+        common.drop(args.name)
+    if not common.exists(args.name):
         common.setup_database(args.name, args.db, demo=True)
+    Pool(args.name).init()
+    if not crm_data.scaled(args.name):
         counts = crm_data.scale_demo(args.name, args.copies)
         print(f"demo scaled ×{args.copies} in "
             f"{time.perf_counter() - start:.0f} s: "
             + ", ".join(f"{t} {n}" for t, n in counts.items()))
-        users = common.user_ids(args.name, [login for login, _ in USERS])
+    users = common.user_ids(args.name, [login for login, _ in USERS])
     Pool(args.name).init()
 
     clock = Clock().install()
@@ -320,7 +319,8 @@ def main():
     worst = 0
     try:
         for label, menu, query, extra in LISTS:
-            if args.only and args.only not in label:
+            if args.only and not any(
+                    o in label for o in args.only.split(',')):
                 continue
             for login, who in USERS:
                 r = measure(args.name, users[login], label, menu, query,

@@ -11,18 +11,17 @@ from trytond.transaction import Transaction, check_access
 
 
 def list_fields(Model, view_id=None):
-    """The fields sao reads for the rows of a list view: the view's eager
-    fields, the name of each many2one and reference, the label of each
-    selection, rec_name, and the access fields"""
+    """The fields sao reads for the rows of a list view (Sao.Record.load of
+    a list): every field of the view, the name of each many2one and
+    reference, the label of each eager selection, rec_name, and the access
+    fields"""
     view = Model.fields_view_get(view_id, 'tree')
-    fields = []
+    fields = list(view['fields'])
     for name, description in view['fields'].items():
-        if description.get('loading', 'eager') != 'eager':
-            continue
-        fields.append(name)
         if description['type'] in {'many2one', 'one2one', 'reference'}:
             fields.append(name + '.rec_name')
-        elif description['type'] in {'selection', 'multiselection'}:
+        elif (description['type'] in {'selection', 'multiselection'}
+                and description.get('loading', 'lazy') == 'eager'):
             fields.append(name + ':string')
     if 'rec_name' not in fields:
         fields.append('rec_name')
