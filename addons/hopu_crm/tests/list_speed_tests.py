@@ -96,6 +96,7 @@ class CrmListSpeedTestMixin(ListQueriesMixin):
                         content="拜访客户,介绍产品")
                     for n, (c, contact) in enumerate(
                         zip(customers, contacts))])
-            grant_read(user, Report.__name__)
+            for model in [Report.__name__, Contact.__name__]:
+                grant_read(user, model)
             with Transaction().set_user(user.id):
                 self.assertListQueriesFlat(Report, view_id=view)
