@@ -100,3 +100,29 @@ class CrmListSpeedTestMixin(ListQueriesMixin):
                 grant_read(user, model)
             with Transaction().set_user(user.id):
                 self.assertListQueriesFlat(Report, view_id=view)
+
+    @with_transaction()
+    def test_alert_list_queries_flat(self):
+        "CRM-32: a page of the business alerts costs no statement per row"
+        pool = Pool()
+        Alert = pool.get('hopu.crm.alert')
+        ModelData = pool.get('ir.model.data')
+        view = ModelData.get_id('hopu_crm', 'alert_view_list')
+        company = create_company()
+        with set_company(company):
+            user, salespeople = self._list_organisation(company)
+            customers = self._customers(salespeople)
+            today = dt.date.today()
+            Alert.create([{
+                        'kind': 'protection' if n % 2 else 'overdue_visit',
+                        'customer': c.id, 'salesperson': c.salesperson.id,
+                        'origin': str(c), 'due_date': today, 'date': today,
+                        } for n, c in enumerate(customers)])
+            grant_read(user, Alert.__name__)
+            with Transaction().set_user(user.id):
+                self.assertListQueriesFlat(Alert, view_id=view)
+                # rec_name is the description, made once per alert
+                _, rows = list_request_queries(
+                    Alert, [('kind', '=', 'protection')], 1, view_id=view)
+                self.assertEqual(rows[0]['rec_name'], rows[0]['description'])
+                self.assertIn(customers[1].name, rows[0]['description'])
