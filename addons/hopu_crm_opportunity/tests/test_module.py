@@ -237,7 +237,8 @@ class HopuCrmOpportunityTestCase(
         user_ctx, ctx = self._as(data['users']['zhangwei'], company)
         with user_ctx, ctx:
             self.assertListQueriesFlat(
-                Opportunity, [('state', 'in', ['opportunity'])],
+                Opportunity,
+                [('state', 'in', ['lead', 'opportunity', 'converted'])],
                 view_id=view)
         # the next date of the latest follow-up, read in the SELECT
         self.assertEqual(Opportunity(opportunities[3].id).next_date,
