@@ -49,7 +49,7 @@ class WebClientFiles:
     "WSGI middleware: the web client's files (see the module)"
 
     def __init__(self, app, root=None, cache_timeout=None):
-        from trytond.config import config
+        from trytond import config
         self.app = app
         self.root = root or config.get('web', 'root')
         self.cache_timeout = (cache_timeout if cache_timeout is not None
