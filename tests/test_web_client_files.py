@@ -41,7 +41,7 @@ class WebClientFilesTestCase(unittest.TestCase):
         self.client = Client(WebClientFiles(trytond, str(root), 3600))
 
     def test_minified_builds(self):
-        "SYS-3 (the login page, issue 12 item 4): a library is served as the minified build shipped with it"
+        "SYS-3 (issue 12 item 4): a library served as its minified build"
         for path in ['/node_modules/lib/dist/lib.js',
                 '/node_modules/moment/moment.js']:
             response = self.client.get(path)
@@ -52,7 +52,7 @@ class WebClientFilesTestCase(unittest.TestCase):
         self.assertEqual(response.get_data(as_text=True), LIBRARY)
 
     def test_gzip_etag_cache(self):
-        "SYS-3 (issue 12 item 4): gzip when accepted, ETag revalidation, caching headers"
+        "SYS-3 (issue 12 item 4): gzip, ETag revalidation, caching"
         response = self.client.get(
             '/node_modules/alone.js', headers={'Accept-Encoding': 'gzip'})
         self.assertEqual(response.headers['Content-Encoding'], 'gzip')
@@ -73,7 +73,7 @@ class WebClientFilesTestCase(unittest.TestCase):
         self.assertIn('<html>', self.client.get('/').get_data(as_text=True))
 
     def test_other_requests_to_trytond(self):
-        "SYS-3 (issue 12 item 4): the RPC and what is not a file of the web client pass on"
+        "SYS-3 (issue 12 item 4): what is not a web client file passes"
         for response in [
                 self.client.post('/index.html'),
                 self.client.get('/hopu_demo/rpc/'),
