@@ -10,32 +10,20 @@ Used by bench/crm_visibility.py; run it alone with
     .venv/bin/python bench/crm_data.py NAME [--salespeople 200] …
 """
 import argparse
-import os
 import random
-import subprocess
-import sys
+
+from common import exists
 
 LEVELS = 4
 LOGINS = ['bench_supervisor', 'bench_salesperson']
-HOPU = os.path.join(os.path.dirname(sys.executable), 'hopu')
-
-
-def use_server(db):
-    """Point trytond at the database server, with the config `hopu config`
-    writes"""
-    config = subprocess.run([HOPU, 'config', '--db', db],
-        check=True, capture_output=True, text=True).stdout.strip()
-    os.environ['TRYTOND_CONFIG'] = config
-    os.environ['TRYTOND_DATABASE__URI'] = db
 
 
 def existing_users(database):
     """The bench logins of a database generated before (name → id), or None
     when it does not exist or has no benchmark data"""
-    from trytond import backend
     from trytond.pool import Pool
     from trytond.transaction import Transaction
-    if database not in backend.Database('template1').connect().list():
+    if not exists(database):
         return None
     Pool(database).init()
     with Transaction().start(database, 0):
@@ -43,27 +31,6 @@ def existing_users(database):
         users = {u.login: u.id
             for u in User.search([('login', 'in', LOGINS)])}
     return users if len(users) == len(LOGINS) else None
-
-
-def setup_database(database, db):
-    "A new database with every Hopu module (hopu setup-db)"
-    subprocess.run([HOPU, 'setup-db', database, '--db', db], check=True)
-
-
-def drop(database):
-    "Drop the database, with the cache listener of this process"
-    from trytond import backend
-    from trytond.cache import Cache
-    from trytond.pool import Pool
-    Pool.stop(database)
-    Cache.drop(database)
-    backend.Database(database).close()
-    main = backend.Database('template1').connect()
-    connection = main.get_connection(autocommit=True)
-    try:
-        main.drop(connection, database)
-    finally:
-        main.put_connection(connection)
 
 
 def level_sizes(salespeople):
@@ -78,6 +45,31 @@ def level_sizes(salespeople):
 def _code(i):
     letters = 'B' + chr(ord('A') + (i // 9900) % 26)
     return f"{letters}{(i // 99) % 100:02d}{i % 99 + 1:02d}"
+
+
+def organisation(company, salespeople, codes=True, prefix="业务员"):
+    """The sales organisation, through the ORM (200 rows): the employees
+    of each of the 4 levels, each under one of the level above"""
+    from trytond.pool import Pool
+    pool = Pool()
+    Party = pool.get('party.party')
+    Employee = pool.get('company.employee')
+    levels, previous, index = [], [], 0
+    for depth, size in enumerate(level_sizes(salespeople)):
+        parties = Party.create([
+                {'name': f"{prefix}{depth + 1}-{n:03d}"}
+                for n in range(size)])
+        employees = Employee.create([{
+                    'party': p.id, 'company': company.id,
+                    'salesperson_code': _code(index + n) if codes else None,
+                    'supervisor': (
+                        previous[n % len(previous)].id if previous
+                        else None),
+                    } for n, p in enumerate(parties)])
+        index += size
+        levels.append(employees)
+        previous = employees
+    return levels
 
 
 def generate(database, salespeople=200, customers=100_000, reports=500_000,
@@ -107,22 +99,7 @@ def generate(database, salespeople=200, customers=100_000, reports=500_000,
         if Employee.search([('salesperson_code', 'like', 'B%')], limit=1):
             raise SystemExit(f"{database}: benchmark data already there")
 
-        # The sales organisation, through the ORM (200 rows)
-        levels, previous, index = [], [], 0
-        for depth, size in enumerate(level_sizes(salespeople)):
-            parties = Party.create([
-                    {'name': f"业务员{depth + 1}-{n:03d}"}
-                    for n in range(size)])
-            employees = Employee.create([{
-                        'party': p.id, 'company': company.id,
-                        'salesperson_code': _code(index + n),
-                        'supervisor': (
-                            previous[n % len(previous)].id if previous
-                            else None),
-                        } for n, p in enumerate(parties)])
-            index += size
-            levels.append(employees)
-            previous = employees
+        levels = organisation(company, salespeople)
 
         # Customers: 90 % to the salespeople of the last level, 5 % to the
         # third level, 5 % in the pool; plain SQL for speed
@@ -202,6 +179,115 @@ def _logins(supervisor, salesperson):
                     'perm_read': True}])
         users[login] = user.id
     return users
+
+
+# The rows of the demo the lists show, copied to scale it up: table, the
+# rows copied, the owner's column (3 copies in 4 go to salespeople outside
+# the demo's sales team, whom its supervisor does not see)
+DEMO_TABLES = [
+    ('party_party', 'crm_stage IS NOT NULL', 'salesperson'),
+    ('hopu_crm_contact', None, None),
+    ('hopu_crm_daily_report', None, 'salesperson'),
+    ('hopu_crm_contact_record', None, 'salesperson'),
+    ('sale_opportunity', None, 'employee'),
+    ('hopu_contract', None, 'salesperson'),
+    ('hopu_contract_approval', None, None),
+    ('hopu_crm_alert', None, 'salesperson'),
+    ]
+DEMO_MARK = 'BENCH-DEMO'
+
+
+def scale_demo(database, copies=500, salespeople=50):
+    """The demo data (hopu load-demo) copied `copies` times with plain SQL
+    (INSERT … SELECT generate_series): the customers, contacts, daily
+    reports, contact records, opportunities, contracts, approval steps and
+    alerts, the values of unique text columns marked with the copy's
+    number; and an organisation of other salespeople (4 levels, outside the
+    demo's) who own 3 copies in 4. Return the row counts per table."""
+    from trytond.pool import Pool
+    from trytond.transaction import Transaction
+
+    Pool(database).init()
+    with Transaction().start(database, 0) as transaction:
+        pool = Pool()
+        Company = pool.get('company.company')
+        Party = pool.get('party.party')
+        cursor = transaction.connection.cursor()
+        if Party.search([('name', 'like', DEMO_MARK + '%')], limit=1):
+            raise SystemExit(f"{database}: demo already scaled")
+        company, = Company.search([], order=[('id', 'ASC')], limit=1)
+        Party.create([{'name': f"{DEMO_MARK} {copies}"}])
+        others = [e.id for level in organisation(
+                company, salespeople, codes=False, prefix="其他业务员")
+            for e in level]
+        # The demo has no contact record: one visit per customer daily
+        # report of the demo
+        cursor.execute(
+            "INSERT INTO hopu_crm_contact_record (customer, contact, "
+            "salesperson, kind, date, place, purpose, content, state, "
+            "create_uid, create_date) "
+            "SELECT customer, contact, salesperson, 'visit', "
+            "date + TIME '10:00', '客户公司', '回访', content, 'done', 0, "
+            "CURRENT_TIMESTAMP FROM hopu_crm_daily_report "
+            "WHERE kind = 'customer' AND NOT EXISTS ("
+            "SELECT 1 FROM hopu_crm_contact_record)")
+        counts = {}
+        for table, where, owner in DEMO_TABLES:
+            columns = _columns(cursor, table)
+            unique = _unique_text_columns(cursor, table)
+            values = []
+            for column in columns:
+                quoted = f'"{column}"'
+                if column in unique:
+                    values.append(f"{quoted} || '-' || g")
+                elif column == owner:
+                    values.append(f"CASE WHEN g %% 4 = 0 THEN {quoted} "
+                        f"ELSE (%(others)s::int[])[1 + g %% {len(others)}] "
+                        "END")
+                else:
+                    values.append(quoted)
+            names = ', '.join(f'"{c}"' for c in columns)
+            cursor.execute(
+                f"INSERT INTO {table} ({names}) "
+                f"SELECT {', '.join(values)} FROM {table}, "
+                "generate_series(1, %(copies)s) AS g"
+                + (f" WHERE {where}" if where else ""),
+                {'others': others, 'copies': copies})
+            cursor.execute(f"ANALYZE {table}")
+            cursor.execute(f"SELECT COUNT(*) FROM {table}"
+                + (f" WHERE {where}" if where else ""))
+            counts[table], = cursor.fetchone()
+        transaction.commit()
+    return counts
+
+
+def scaled(database):
+    "Whether scale_demo ran on the database"
+    from trytond.pool import Pool
+    from trytond.transaction import Transaction
+    with Transaction().start(database, 0):
+        Party = Pool().get('party.party')
+        return bool(Party.search([('name', 'like', DEMO_MARK + '%')], limit=1))
+
+
+def _columns(cursor, table):
+    cursor.execute("SELECT column_name FROM information_schema.columns "
+        "WHERE table_name = %s AND column_name != 'id' "
+        "ORDER BY ordinal_position", (table,))
+    return [c for c, in cursor]
+
+
+def _unique_text_columns(cursor, table):
+    "The text columns of the table's unique indexes"
+    cursor.execute(
+        "SELECT a.attname FROM pg_index i "
+        "JOIN pg_class c ON c.oid = i.indrelid "
+        "JOIN pg_attribute a ON a.attrelid = c.oid "
+        "AND a.attnum = ANY(i.indkey) "
+        "WHERE c.relname = %s AND i.indisunique AND NOT i.indisprimary "
+        "AND a.atttypid IN ('varchar'::regtype, 'text'::regtype)",
+        (table,))
+    return {c for c, in cursor}
 
 
 def main():

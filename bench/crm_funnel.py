@@ -24,23 +24,12 @@ Drops the database at the end unless --keep. Not run by
 `make test`."""
 import argparse
 import datetime as dt
-import os
 import statistics
-import sys
 import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(HERE)
-sys.path.insert(0, ROOT)
-sys.path.insert(0, HERE)
+import common
+from common import SUBTREE, user_context
 
-SUBTREE = '''
-WITH RECURSIVE subtree (id) AS (
-        SELECT e.id FROM company_employee e WHERE e.id = ANY(%(employees)s)
-    UNION
-        SELECT e.id FROM company_employee e
-        JOIN subtree s ON e.supervisor = s.id)
-'''
 FUNNEL_SQL = SUBTREE + '''
 SELECT o.stage, COUNT(*), SUM(COALESCE(o.amount, 0)),
     ROUND(SUM(COALESCE(o.amount, 0) * o.conversion_probability)::numeric, 2)
@@ -122,10 +111,7 @@ def measure(database, user_id, company_id, repeat):
     period = {
         'from_date': today - dt.timedelta(days=365), 'to_date': today,
         'period': 'month'}
-    with Transaction().start(database, user_id):
-        User = Pool().get('res.user')
-        context = User.get_preferences(context_only=True)
-        employees = [e.id for e in User(user_id).employees]
+    context, employees = user_context(database, user_id)
     context.update(company=company_id, **period)
     params = {'employees': employees, 'company': company_id, **period}
 
@@ -197,8 +183,7 @@ def measure(database, user_id, company_id, repeat):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        '--db', default='postgresql://postgres@127.0.0.1:5432/')
+    parser.add_argument('--db', default=common.DEFAULT_DB)
     parser.add_argument('--name', default='hopu_bench_opportunity')
     parser.add_argument('--salespeople', type=int, default=200)
     parser.add_argument('--customers', type=int, default=100_000)
@@ -210,7 +195,7 @@ def main():
     args = parser.parse_args()
 
     import crm_data
-    crm_data.use_server(args.db)
+    common.use_server(args.db)
     from trytond.pool import Pool
     from trytond.transaction import Transaction
 
@@ -221,7 +206,7 @@ def main():
             Company = Pool().get('company.company')
             company_id = Company.search([], limit=1)[0].id
     else:
-        crm_data.setup_database(args.name, args.db)
+        common.setup_database(args.name, args.db)
         users = crm_data.generate(
             args.name, args.salespeople, args.customers, args.reports)
         Pool(args.name).init()
@@ -247,7 +232,7 @@ def main():
                 f"{timings['search']:7.1f} {timings['read']:7.1f} "
                 f"{sql_ms:7.1f} {per_request:13.2f} {total:11.2f}")
     if not args.keep:
-        crm_data.drop(args.name)
+        common.drop(args.name)
         print(f"dropped {args.name}")
 
 

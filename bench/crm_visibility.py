@@ -20,26 +20,17 @@ query-only part), then the ORM request in parts. Targets (issue 4): ratio
 under 3, supervisor list under
 150 ms. Not run by `make test`."""
 import argparse
-import os
 import statistics
-import sys
 import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(HERE)
-sys.path.insert(0, ROOT)
-sys.path.insert(0, HERE)
+import common
+from common import SUBTREE, Clock, user_context
 
 FIELDS = [
     'code', 'name', 'crm_stage', 'salesperson_name',
     'salesperson_code', 'protection_end']
 
-SQL = '''
-WITH RECURSIVE subtree (id) AS (
-        SELECT e.id FROM company_employee e WHERE e.id = ANY(%(employees)s)
-    UNION
-        SELECT e.id FROM company_employee e
-        JOIN subtree s ON e.supervisor = s.id)
+SQL = SUBTREE + '''
 SELECT p.id, p.code, p.name, p.crm_stage, ep.name, e.salesperson_code,
     p.protection_end
 FROM party_party p
@@ -53,34 +44,6 @@ LIMIT 80
 '''
 
 
-class Clock:
-    "Time spent in cursor.execute (the database and the driver), by phase"
-
-    def __init__(self):
-        self.db = 0.
-        self.queries = 0
-        self.statements = None
-
-    def install(self):
-        from trytond.backend.postgresql.database import LoggingCursor
-        execute = LoggingCursor.execute
-        clock = self
-
-        def timed(cursor, query, params=None, **kwargs):
-            start = time.perf_counter()
-            try:
-                return execute(cursor, query, params, **kwargs)
-            finally:
-                clock.db += time.perf_counter() - start
-                clock.queries += 1
-                if clock.statements is not None and query:
-                    clock.statements.append((query, params))
-        LoggingCursor.execute = timed
-
-    def reset(self):
-        self.db, self.queries = 0., 0
-
-
 def measure(database, user_id, repeat, clock):
     """Median times (ms) of one customer-list request through the ORM and
     in plain SQL, sampled alternately so that the load of the machine
@@ -90,10 +53,7 @@ def measure(database, user_id, repeat, clock):
     from trytond.pool import Pool
     from trytond.transaction import Transaction, check_access
 
-    with Transaction().start(database, user_id):
-        User = Pool().get('res.user')
-        context = User.get_preferences(context_only=True)
-        employees = [e.id for e in User(user_id).employees]
+    context, employees = user_context(database, user_id)
 
     def orm(times):
         start = time.perf_counter()
@@ -181,8 +141,7 @@ def measure(database, user_id, repeat, clock):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        '--db', default='postgresql://postgres@127.0.0.1:5432/')
+    parser.add_argument('--db', default=common.DEFAULT_DB)
     parser.add_argument('--name', default='hopu_bench')
     parser.add_argument('--salespeople', type=int, default=200)
     parser.add_argument('--customers', type=int, default=100_000)
@@ -195,13 +154,13 @@ def main():
     args = parser.parse_args()
 
     import crm_data
-    crm_data.use_server(args.db)
+    common.use_server(args.db)
     from trytond.pool import Pool
 
     start = time.perf_counter()
     users = crm_data.existing_users(args.name) if args.keep else None
     if not users:
-        crm_data.setup_database(args.name, args.db)
+        common.setup_database(args.name, args.db)
         users = crm_data.generate(
             args.name, args.salespeople, args.customers, args.reports)
         print(f"generated {args.salespeople} salespeople, "
@@ -231,7 +190,7 @@ def main():
             f"{t['orm', 'request'] - t['orm', 'inside']:.1f}"
             for login, (t, _) in results.items()))
     if args.drop:
-        crm_data.drop(args.name)
+        common.drop(args.name)
         print(f"dropped {args.name}")
 
 

@@ -20,6 +20,7 @@ from email.utils import formataddr, parseaddr
 from trytond import backend, config
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, fields
+from trytond.modules.hopu_sysadmin.speedup import transaction_memo
 from trytond.pool import Pool, PoolMeta
 from trytond.sendmail import send_message_transactional
 from trytond.tools import grouped_slice
@@ -95,7 +96,15 @@ class Alert(ModelSQL, ModelView):
             (m, IrModel.get_name(m)) for m in cls._get_origin_models()]
 
     def get_description(self, name):
-        return getattr(self, f'_description_{self.kind}')()
+        # The list reads description and rec_name (the same text): each
+        # alert's text is made once per request
+        memo = transaction_memo('hopu_crm_alert_description')
+        if self.id is None or self.id < 0 or self.id not in memo:
+            description = getattr(self, f'_description_{self.kind}')()
+            if self.id is None or self.id < 0:
+                return description
+            memo[self.id] = description
+        return memo[self.id]
 
     def _description_overdue_visit(self):
         return gettext('hopu_crm.msg_alert_overdue_visit',
@@ -106,7 +115,7 @@ class Alert(ModelSQL, ModelView):
             customer=self.customer.rec_name, date=self.due_date)
 
     def get_rec_name(self, name):
-        return self.description
+        return self.get_description('description')
 
     @classmethod
     def delete(cls, alerts):

@@ -14,6 +14,7 @@ from trytond.i18n import gettext
 from trytond.model import (
     DeactivableMixin, Index, ModelSQL, ModelView, Workflow, fields,
     sequence_ordered)
+from trytond.modules.hopu_sysadmin.sqlcolumn import SQLColumn
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval, If
 from trytond.transaction import Transaction
@@ -91,8 +92,7 @@ class Opportunity(metaclass=PoolMeta):
             'required': Eval('state') == 'lost',
             'readonly': True,
             })
-    next_date = fields.Function(
-        fields.Date("Next Follow-up"), 'get_next_date')
+    next_date = SQLColumn(fields.Date("Next Follow-up"))
 
     @classmethod
     def __setup__(cls):
@@ -157,15 +157,18 @@ class Opportunity(metaclass=PoolMeta):
             self.conversion_probability = self.stage.probability
 
     @classmethod
-    def get_next_date(cls, opportunities, name):
+    def column_next_date(cls, tables):
+        """The next date of the latest follow-up, read in the SELECT of the
+        opportunities (the list shows it) rather than by a search of their
+        follow-ups"""
         pool = Pool()
         FollowUp = pool.get('hopu.crm.opportunity.follow_up')
-        dates = dict.fromkeys(map(int, opportunities))
-        for follow_up in FollowUp.search([
-                    ('opportunity', 'in', list(dates)),
-                    ], order=[('date', 'ASC'), ('id', 'ASC')]):
-            dates[follow_up.opportunity.id] = follow_up.next_date
-        return dates
+        opportunity, _ = tables[None]
+        follow_up = FollowUp.__table__()
+        return follow_up.select(follow_up.next_date,
+            where=follow_up.opportunity == opportunity.id,
+            order_by=[follow_up.date.desc, follow_up.id.desc],
+            limit=1)
 
     @classmethod
     def copy(cls, opportunities, default=None):

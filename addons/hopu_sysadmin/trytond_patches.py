@@ -466,6 +466,26 @@ PATCHES += [
     ]
 
 
+# The labels of a list's selection columns (selection_string.py)
+
+def _selection_string():
+    from . import selection_string
+    return selection_string
+
+
+PATCHES += [
+    Patch('speed.selection_string',
+        'trytond.model.fields.selection:SelectionMixin.get_selection',
+        lambda original: _selection_string().make_get_selection(original),
+        fingerprint='ff429531c01f432b', required=False,
+        report="""
+            ``ModelSQL.read`` computes ``fields_get`` once per row for each
+            ``<field>:string`` of a selection field; compute the definition
+            once per field and call get_selection only for the selection
+            given by an instance method (see selection_string.py)."""),
+    ]
+
+
 # A field read in the SELECT (sqlcolumn.py)
 
 PATCHES += [

@@ -17,11 +17,13 @@ from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
 
 from .alert_tests import CrmAlertTestMixin
+from .list_speed_tests import CrmListSpeedTestMixin
 from .organisation_tests import CrmOrganisationTestMixin
 
 
 class HopuCrmTestCase(
-        CrmOrganisationTestMixin, CrmAlertTestMixin, HopuTranslationTestMixin,
+        CrmOrganisationTestMixin, CrmAlertTestMixin, CrmListSpeedTestMixin,
+        HopuTranslationTestMixin,
         CompanyTestMixin, ModuleTestCase):
     "Test Hopu CRM module"
     module = 'hopu_crm'

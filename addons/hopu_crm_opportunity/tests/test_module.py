@@ -14,6 +14,7 @@ from trytond.modules.hopu_crm_opportunity.exceptions import (
     CloseError, FollowUpValidationError)
 from trytond.modules.hopu_sysadmin.tests import (
     HopuProgramTestMixin, HopuTranslationTestMixin)
+from trytond.modules.hopu_sysadmin.tests.list_queries import ListQueriesMixin
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
@@ -61,8 +62,8 @@ def _salesperson(company, name, code, supervisor=None, login=None,
 
 
 class HopuCrmOpportunityTestCase(
-        HopuTranslationTestMixin, HopuProgramTestMixin, CompanyTestMixin,
-        ModuleTestCase):
+        ListQueriesMixin, HopuTranslationTestMixin, HopuProgramTestMixin,
+        CompanyTestMixin, ModuleTestCase):
     "Test hopu_crm_opportunity (CRM-30, CRM-31)"
     module = 'hopu_crm_opportunity'
 
@@ -207,6 +208,42 @@ class HopuCrmOpportunityTestCase(
             'company': company.id, 'companies': [company.id],
             '_check_access': True, **context}
         return transaction.set_user(user.id), transaction.set_context(context)
+
+    @with_transaction()
+    def test_opportunity_list_queries_flat(self):
+        "CRM-30: a page of the opportunities costs no statement per row"
+        pool = Pool()
+        Opportunity = pool.get('sale.opportunity')
+        FollowUp = pool.get('hopu.crm.opportunity.follow_up')
+        ModelData = pool.get('ir.model.data')
+        data = self._data()
+        company = data['company']
+        wangfang = data['employees']['wangfang']
+        customer = data['customers'][0]
+        stage = self._stage('stage_contact')
+        opportunities = Opportunity.create([{
+                    'party': customer.id, 'employee': wangfang.id,
+                    'company': company.id, 'currency': company.currency.id,
+                    'description': f"年度采购 {n}", 'stage': stage.id,
+                    'amount': Decimal(1000 + n),
+                    'start_date': D(2026, 3, 1) + dt.timedelta(days=n % 20),
+                    } for n in range(85)])
+        FollowUp.create([{
+                    'opportunity': o.id, 'salesperson': wangfang.id,
+                    'date': D(2026, 3, 4) + dt.timedelta(days=d),
+                    'content': "电话沟通", 'next_date': D(2026, 4, 1 + n % 20),
+                    } for n, o in enumerate(opportunities) for d in [0, 1]])
+        view = ModelData.get_id('sale_opportunity', 'opportunity_view_tree')
+        user_ctx, ctx = self._as(data['users']['zhangwei'], company)
+        with user_ctx, ctx:
+            self.assertListQueriesFlat(
+                Opportunity,
+                [('state', 'in', ['lead', 'opportunity', 'converted'])],
+                view_id=view)
+        # the next date of the latest follow-up, read in the SELECT
+        self.assertEqual(Opportunity(opportunities[3].id).next_date,
+            D(2026, 4, 4))
+        self.assertIsNone(data['opportunities']['B'].next_date)
 
     def _funnel(self, data, login, **context):
         pool = Pool()

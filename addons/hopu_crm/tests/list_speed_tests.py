@@ -1,0 +1,128 @@
+# This file is part of Hopu ERP-CRM.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""The lists a salesperson opens every day cost the same number of SQL
+statements for a page of 8 and of 80 rows (issue 14 item 8; the speed
+itself is measured by bench/lists.py, not here)."""
+import datetime as dt
+
+from trytond.modules.company.tests import create_company, set_company
+from trytond.modules.hopu_sysadmin.tests.list_queries import (
+    ListQueriesMixin, list_request_queries)
+from trytond.pool import Pool
+from trytond.tests.test_tryton import with_transaction
+from trytond.transaction import Transaction
+
+from .organisation_tests import _salesperson
+
+ROWS = 85
+
+
+def grant_read(user, model):
+    "The read right on the programs of the model (SYS-5)"
+    pool = Pool()
+    Program = pool.get('hopu.program')
+    UserRight = pool.get('hopu.user.right')
+    programs = Program.search([('model_names', 'like', f'%{model}%')])
+    UserRight.create([{
+                'user': user.id, 'program': p.id, 'perm_read': True}
+            for p in programs])
+
+
+class CrmListSpeedTestMixin(ListQueriesMixin):
+
+    def _list_organisation(self, company):
+        supervisor, user = _salesperson(
+            company, "主管", 'GD0131', login='list_speed_supervisor',
+            group='group_crm_supervisor')
+        salespeople = [
+            _salesperson(company, name, code, supervisor=supervisor)
+            for name, code in [("王芳", 'GD0132'), ("刘洋", 'GD0133')]]
+        return user, salespeople
+
+    def _customers(self, salespeople, stage='potential'):
+        pool = Pool()
+        Party = pool.get('party.party')
+        return Party.create([{
+                    'name': f"客户{n:03d}有限公司",
+                    'crm_stage': stage,
+                    'salesperson': salespeople[n % 2].id,
+                    'contact_mechanisms': [('create', [{
+                                    'type': 'phone',
+                                    'value': f'0208888{n:04d}'}])],
+                    } for n in range(ROWS)])
+
+    @with_transaction()
+    def test_customer_list_queries_flat(self):
+        "CRM-2 CRM-15: a page of the customer list costs no statement per row"
+        pool = Pool()
+        Party = pool.get('party.party')
+        ModelData = pool.get('ir.model.data')
+        view = ModelData.get_id('hopu_crm', 'customer_view_list')
+        company = create_company()
+        with set_company(company):
+            user, salespeople = self._list_organisation(company)
+            self._customers(salespeople)
+            with Transaction().set_user(user.id):
+                self.assertListQueriesFlat(
+                    Party, [('crm_stage', 'in', ['potential', 'follow_up'])],
+                    view_id=view)
+                # the phone is the first active phone, read in the SELECT
+                _, rows = list_request_queries(
+                    Party, [('crm_stage', '=', 'potential')], 1,
+                    view_id=view, order=[('name', 'ASC')])
+                self.assertEqual(rows[0]['crm_phone'], '02088880000')
+
+    @with_transaction()
+    def test_daily_report_list_queries_flat(self):
+        "CRM-13: a page of the daily reports costs no statement per row"
+        pool = Pool()
+        Report = pool.get('hopu.crm.daily_report')
+        Contact = pool.get('hopu.crm.contact')
+        ModelData = pool.get('ir.model.data')
+        view = ModelData.get_id('hopu_crm', 'daily_report_view_list')
+        company = create_company()
+        with set_company(company):
+            user, salespeople = self._list_organisation(company)
+            customers = self._customers(salespeople)
+            contacts = Contact.create([{
+                        'customer': c.id, 'name': f"联系人{n:03d}",
+                        } for n, c in enumerate(customers)])
+            today = dt.date.today()
+            Report.save([Report(
+                        kind='customer', customer=c, contact=contact,
+                        salesperson=c.salesperson,
+                        date=today - dt.timedelta(days=n % 30),
+                        visit_type='visit', purpose='needs',
+                        content="拜访客户,介绍产品")
+                    for n, (c, contact) in enumerate(
+                        zip(customers, contacts))])
+            for model in [Report.__name__, Contact.__name__]:
+                grant_read(user, model)
+            with Transaction().set_user(user.id):
+                self.assertListQueriesFlat(Report, view_id=view)
+
+    @with_transaction()
+    def test_alert_list_queries_flat(self):
+        "CRM-32: a page of the business alerts costs no statement per row"
+        pool = Pool()
+        Alert = pool.get('hopu.crm.alert')
+        ModelData = pool.get('ir.model.data')
+        view = ModelData.get_id('hopu_crm', 'alert_view_list')
+        company = create_company()
+        with set_company(company):
+            user, salespeople = self._list_organisation(company)
+            customers = self._customers(salespeople)
+            today = dt.date.today()
+            Alert.create([{
+                        'kind': 'protection' if n % 2 else 'overdue_visit',
+                        'customer': c.id, 'salesperson': c.salesperson.id,
+                        'origin': str(c), 'due_date': today, 'date': today,
+                        } for n, c in enumerate(customers)])
+            grant_read(user, Alert.__name__)
+            with Transaction().set_user(user.id):
+                self.assertListQueriesFlat(Alert, view_id=view)
+                # rec_name is the description, made once per alert
+                _, rows = list_request_queries(
+                    Alert, [('kind', '=', 'protection')], 1, view_id=view)
+                self.assertEqual(rows[0]['rec_name'], rows[0]['description'])
+                self.assertIn(customers[1].name, rows[0]['description'])
