@@ -141,13 +141,25 @@ class Recipient(ModelSQL, ModelView):
         super().check_modification(
             mode, recipients, values=values, external=external)
         if mode == 'create':
-            cls.check_customers_readable(
-                [r.customer.id for r in recipients if r.customer], external)
             check_addresses_own((r.email for r in recipients), external)
         elif mode == 'write':
-            if values.get('customer'):
-                cls.check_customers_readable([values['customer']], external)
             check_addresses_own([values.get('email')], external)
+
+    @classmethod
+    def create(cls, vlist):
+        """An override, not a hook: the customers are checked before
+        hopu_sysadmin's check of every reference (in _before_create), so
+        that the user reads why (CRM-2)"""
+        cls.check_customers_readable(
+            [v['customer'] for v in vlist if v.get('customer')])
+        return super().create(vlist)
+
+    @classmethod
+    def write(cls, *args):
+        "An override for the same reason as create"
+        cls.check_customers_readable(
+            [v['customer'] for v in args[1::2] if v.get('customer')])
+        super().write(*args)
 
     @classmethod
     def _fill_email(cls, values):
@@ -163,12 +175,14 @@ class Recipient(ModelSQL, ModelView):
         return values
 
     @classmethod
-    def check_customers_readable(cls, customer_ids, external=True):
+    def check_customers_readable(cls, customer_ids):
         """CRM-2: a user mails only the customers they may read; the record
         rules of party.party decide"""
         pool = Pool()
         Party = pool.get('party.party')
-        if not customer_ids or not external:
+        transaction = Transaction()
+        if (not customer_ids or not transaction.user
+                or not transaction.check_access):
             return
         customer_ids = set(customer_ids)
         if customer_ids - readable_ids(Party, customer_ids):
