@@ -118,21 +118,22 @@ class Alert(ModelSQL, ModelView):
         return self.get_description('description')
 
     @classmethod
-    def delete(cls, alerts):
+    def on_modification(cls, mode, alerts, field_names=None):
         "A resolved alert takes its notifications along"
+        super().on_modification(mode, alerts, field_names=field_names)
+        if mode != 'delete':
+            return
         pool = Pool()
         Notification = pool.get('res.notification')
-        with without_check_access():
-            for sub_alerts in grouped_slice(alerts, backend.MAX_QUERY_PARAMS):
-                notifications = Notification.search([
-                        ('model', '=', cls.__name__),
-                        ('records', 'in', [str([a.id]) for a in sub_alerts]),
-                        ])
-                # Not with an empty list: res.notification would query
-                # "user IN ()" (invalid on PostgreSQL)
-                if notifications:
-                    Notification.delete(notifications)
-        super().delete(alerts)
+        for sub_alerts in grouped_slice(alerts, backend.MAX_QUERY_PARAMS):
+            notifications = Notification.search([
+                    ('model', '=', cls.__name__),
+                    ('records', 'in', [str([a.id]) for a in sub_alerts]),
+                    ])
+            # Not with an empty list: res.notification would query
+            # "user IN ()" (invalid on PostgreSQL)
+            if notifications:
+                Notification.delete(notifications)
 
     @classmethod
     def _compute(cls, date):

@@ -12,6 +12,7 @@ from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
 from .customer import normalize_email, normalize_phone
+from .customer_stages import customer_stages
 from .exceptions import ContactValidationError
 
 EMAIL_RE = re.compile(r'^[^@\s,;]+@[^@\s,;]+\.[^@\s,;]+$')
@@ -78,7 +79,6 @@ class Contact(DeactivableMixin, ModelSQL, ModelView):
 
     @classmethod
     def get_customer_stages(cls):
-        from .customer_stages import customer_stages
         return customer_stages()
 
     @fields.depends('customer', '_parent_customer.crm_stage')
@@ -114,16 +114,10 @@ class Contact(DeactivableMixin, ModelSQL, ModelView):
         return keys
 
     @classmethod
-    def create(cls, vlist):
-        vlist = [{**v, **cls._keys(v)} for v in vlist]
-        return super().create(vlist)
-
-    @classmethod
-    def write(cls, *args):
-        args = list(args)
-        for i in range(1, len(args), 2):
-            args[i] = {**args[i], **cls._keys(args[i])}
-        super().write(*args)
+    def preprocess_values(cls, mode, values):
+        values = super().preprocess_values(mode, values)
+        values.update(cls._keys(values))
+        return values
 
     @classmethod
     def copy(cls, contacts, default=None):

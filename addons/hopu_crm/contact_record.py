@@ -17,6 +17,7 @@ from trytond.sendmail import send_message
 from trytond.transaction import Transaction
 
 from .contact import check_email, check_phone
+from .customer_stages import ACTIVE_STAGES
 from .exceptions import EmailError, ReportValidationError
 
 _draft = {
@@ -40,7 +41,7 @@ class ContactRecord(Workflow, ModelSQL, ModelView):
 
     customer = fields.Many2One(
         'party.party', "Customer", required=True, ondelete='CASCADE',
-        domain=[('crm_stage', 'in', ['potential', 'follow_up', 'existing'])],
+        domain=[('crm_stage', 'in', ACTIVE_STAGES)],
         states=_draft)
     lead = fields.Many2One(
         'party.party', "Lead", readonly=True, ondelete='SET NULL',

@@ -6,7 +6,8 @@ A potential customer (线索), a follow-up customer and an existing customer
 are the same party.party record at different stages (``crm_stage``), so
 that every ERP document sees one customer. This file adds the lead data,
 the duplicate check, the follow-up stage with its history and the
-conversion and demotion buttons."""
+conversion and demotion buttons. A mixin of the one ``party.party``
+extension of the module (party.py)."""
 import re
 import unicodedata
 
@@ -14,10 +15,11 @@ from trytond.i18n import gettext
 from trytond.model import ModelView, fields
 from trytond.modules.hopu_sysadmin.security import readable_ids
 from trytond.modules.hopu_sysadmin.sqlcolumn import SQLColumn
-from trytond.pool import Pool, PoolMeta
+from trytond.pool import Pool
 from trytond.pyson import Eval
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, without_check_access
 
+from .customer_stages import ACTIVE_STAGES, LEAD_STAGES
 from .exceptions import DuplicateCustomerWarning, StageChangeError
 
 COMPANY_SUFFIXES = [
@@ -76,11 +78,14 @@ _lead_states = {
     }
 
 
-class Party(metaclass=PoolMeta):
-    __name__ = 'party.party'
+class CustomerMixin:
+    "The life cycle of a customer: lead data, stages, duplicates"
+    __slots__ = ()
 
     crm_industry = fields.Char("Industry", states=_lead_states, loading='lazy')
+
     crm_region = fields.Char("Region", states=_lead_states, loading='lazy')
+
     crm_size = fields.Selection([
             (None, ""),
             ('micro', "1-20 employees"),
@@ -88,6 +93,7 @@ class Party(metaclass=PoolMeta):
             ('medium', "101-500 employees"),
             ('large', "More than 500 employees"),
             ], "Company Size", states=_lead_states, loading='lazy')
+
     crm_source = fields.Selection([
             (None, ""),
             ('cold_visit', "Cold Visit"),
@@ -97,23 +103,30 @@ class Party(metaclass=PoolMeta):
             ('internet', "Internet"),
             ('other', "Other"),
             ], "Source", states=_lead_states, loading='lazy')
+
     crm_address = fields.Char("Address", states=_lead_states, loading='lazy')
+
     crm_tax_id = fields.Char(
         "Tax ID", states=_lead_states,
         help="The unified social credit code of the company.",
         loading='lazy')
+
     crm_name_key = fields.Char("Name Key", readonly=True, loading='lazy')
+
     crm_phone_key = fields.Char("Phone Key", readonly=True, loading='lazy')
+
     crm_tax_key = fields.Char("Tax ID Key", readonly=True, loading='lazy')
+
     crm_follow_up_stage = fields.Many2One(
         'hopu.crm.stage', "Follow-up Stage", ondelete='RESTRICT',
         states={
-            'readonly': ~Eval('crm_stage').in_(['potential', 'follow_up']),
-            'invisible': ~Eval('crm_stage').in_(['potential', 'follow_up']),
+            'readonly': ~Eval('crm_stage').in_(LEAD_STAGES),
+            'invisible': ~Eval('crm_stage').in_(LEAD_STAGES),
             },
         help="Setting a stage turns a potential customer into a "
         "follow-up customer.",
         loading='lazy')
+
     crm_converted_into = fields.Many2One(
         'party.party', "Converted Into", readonly=True, ondelete='RESTRICT',
         states={
@@ -121,9 +134,11 @@ class Party(metaclass=PoolMeta):
             },
         help="The existing customer this lead was converted into.",
         loading='lazy')
+
     crm_converted_leads = fields.One2Many(
         'party.party', 'crm_converted_into', "Converted Leads",
         readonly=True)
+
     crm_cold_visit = fields.Many2One(
         'hopu.crm.daily_report', "Cold Visit", readonly=True,
         ondelete='SET NULL',
@@ -131,17 +146,21 @@ class Party(metaclass=PoolMeta):
             'invisible': ~Eval('crm_cold_visit'),
             },
         loading='lazy')
+
     crm_contacts = fields.One2Many(
         'hopu.crm.contact', 'customer', "Contacts",
         states={
             'readonly': Eval('crm_stage') == 'converted',
             })
+
     crm_reports = fields.One2Many(
         'hopu.crm.daily_report', 'customer', "Daily Reports",
         readonly=True)
+
     crm_records = fields.One2Many(
         'hopu.crm.contact_record', 'customer', "Contact Records",
         readonly=True)
+
     crm_stage_history = fields.One2Many(
         'hopu.crm.stage.history', 'party', "Stage History", readonly=True)
     crm_phone = SQLColumn(fields.Char(
@@ -151,10 +170,6 @@ class Party(metaclass=PoolMeta):
     @classmethod
     def __setup__(cls):
         super().__setup__()
-        selection = list(cls.crm_stage.selection)
-        if 'converted' not in dict(selection):
-            selection.append(('converted', "Converted"))
-            cls.crm_stage.selection = selection
         cls._buttons.update({
                 'crm_convert': {
                     'invisible': Eval('crm_stage') != 'follow_up',
@@ -185,13 +200,6 @@ class Party(metaclass=PoolMeta):
     def search_crm_phone(cls, name, clause):
         return [('phone', *clause[1:])]
 
-    @classmethod
-    def default_salesperson(cls):
-        if Transaction().context.get('hopu_crm_lead'):
-            return Transaction().context.get('employee')
-        default = getattr(super(), 'default_salesperson', None)
-        return default() if default else None
-
     @fields.depends('crm_follow_up_stage', 'crm_stage')
     def on_change_crm_follow_up_stage(self):
         if self.crm_follow_up_stage and self.crm_stage == 'potential':
@@ -213,7 +221,8 @@ class Party(metaclass=PoolMeta):
             if any(getattr(party, k) != v for k, v in keys.items()):
                 to_write.extend(([party], keys))
         if to_write:
-            super().write(*to_write)
+            with Transaction().set_context(_hopu_crm_bookkeeping=True):
+                cls.write(*to_write)
 
     def crm_duplicates(self, stages=None):
         "Other customers that look like the same company (CRM-11)"
@@ -223,11 +232,10 @@ class Party(metaclass=PoolMeta):
             return []
         domain = [
             ('id', '!=', self.id),
-            ('crm_stage', 'in', stages or [
-                    'potential', 'follow_up', 'existing']),
+            ('crm_stage', 'in', stages or ACTIVE_STAGES),
             ['OR'] + clauses,
             ]
-        with Transaction().set_context(_check_access=False):
+        with without_check_access():
             return self.search(domain, order=[('id', 'ASC')])
 
     @classmethod
@@ -251,10 +259,12 @@ class Party(metaclass=PoolMeta):
 
     @classmethod
     def _crm_duplicate_names(cls, duplicates):
-        "Names of the duplicates the user may see, the others untold"
+        """Names of the duplicates the user may see, the others untold (the
+        check runs after the write, without the access checks: every user
+        but root is limited)"""
         transaction = Transaction()
         readable = {d.id for d in duplicates}
-        if transaction.check_access and transaction.user:
+        if transaction.user:
             readable = readable_ids(cls, readable)
         names = [d.rec_name for d in duplicates if d.id in readable]
         if len(names) < len(duplicates):
@@ -286,7 +296,7 @@ class Party(metaclass=PoolMeta):
                     'reason': reason,
                     })
         if to_create:
-            with Transaction().set_context(_check_access=False):
+            with without_check_access():
                 History.create(to_create)
 
     @classmethod
@@ -295,23 +305,8 @@ class Party(metaclass=PoolMeta):
         promote = [p for p in parties
             if p.crm_stage == 'potential' and p.crm_follow_up_stage]
         if promote:
-            super().write(promote, {'crm_stage': 'follow_up'})
-
-    @classmethod
-    def create(cls, vlist):
-        for values in vlist:
-            if values.get('crm_stage') == 'converted' and not (
-                    Transaction().context.get('_hopu_crm_stage_change')):
-                raise StageChangeError(gettext(
-                        'hopu_crm.msg_customer_stage_change',
-                        customer=values.get('name') or ''))
-        parties = super().create(vlist)
-        cls._crm_promote(parties)
-        parties = cls.browse(parties)
-        cls._crm_update_keys(parties)
-        cls._crm_history(parties, {})
-        cls._crm_check_duplicates(parties)
-        return parties
+            with Transaction().set_context(_hopu_crm_bookkeeping=True):
+                cls.write(promote, {'crm_stage': 'follow_up'})
 
     # The stage changes a plain write may do; the others go through the
     # conversion and demotion wizards (CRM-15, CRM-18)
@@ -320,44 +315,66 @@ class Party(metaclass=PoolMeta):
         ('potential', 'follow_up'), ('follow_up', 'potential'),
         }
 
-    @classmethod
-    def _crm_check_transitions(cls, parties, values):
-        if 'crm_stage' not in values or Transaction().context.get(
-                '_hopu_crm_stage_change'):
-            return
-        for party in parties:
-            if party.crm_stage == values['crm_stage']:
-                continue
-            if (party.crm_stage, values['crm_stage']) not in (
-                    cls._crm_free_transitions):
-                raise StageChangeError(gettext(
-                        'hopu_crm.msg_customer_stage_change',
-                        customer=party.rec_name))
+    # The fields whose change asks for the duplicate check (CRM-11)
+    _crm_duplicate_fields = {
+        'name', 'phone', 'crm_tax_id', 'crm_stage', 'contact_mechanisms'}
 
     @classmethod
-    def write(cls, *args):
-        all_parties = cls.browse(sum(args[0:None:2], []))
-        actions = iter(args)
-        for parties, values in zip(actions, actions):
-            cls._crm_check_transitions(parties, values)
+    def check_modification(cls, mode, parties, values=None, external=False):
+        super().check_modification(
+            mode, parties, values=values, external=external)
+        if Transaction().context.get('_hopu_crm_stage_change'):
+            return
+        if mode == 'create':
+            for party in parties:
+                if party.crm_stage == 'converted':
+                    raise StageChangeError(gettext(
+                            'hopu_crm.msg_customer_stage_change',
+                            customer=party.name or ''))
+        elif mode == 'write' and 'crm_stage' in values:
+            for party in parties:
+                if party.crm_stage == values['crm_stage']:
+                    continue
+                if (party.crm_stage, values['crm_stage']) not in (
+                        cls._crm_free_transitions):
+                    raise StageChangeError(gettext(
+                            'hopu_crm.msg_customer_stage_change',
+                            customer=party.rec_name))
+
+    @classmethod
+    def on_modification(cls, mode, parties, field_names=None):
+        super().on_modification(mode, parties, field_names=field_names)
+        if (mode == 'delete'
+                or Transaction().context.get('_hopu_crm_bookkeeping')):
+            return
+        cls._crm_promote(parties)
+        cls._crm_update_keys(cls.browse(parties))
+        if mode == 'create':
+            parties = cls.browse(parties)
+            cls._crm_history(parties, {})
+            cls._crm_check_duplicates(parties)
+
+    @classmethod
+    def on_write(cls, parties, values):
+        """The stage history and the duplicate check compare with the
+        values before the write: they run once the write is done"""
+        callbacks = super().on_write(parties, values)
+        if Transaction().context.get('_hopu_crm_bookkeeping'):
+            return callbacks
         old = {p.id: (
                 p.crm_stage,
                 p.crm_follow_up_stage.id if p.crm_follow_up_stage else None)
-            for p in all_parties}
-        checked = set()
-        for values in args[1:None:2]:
-            checked |= set(values) & {
-                'name', 'phone', 'crm_tax_id', 'crm_stage',
-                'contact_mechanisms'}
-        super().write(*args)
-        all_parties = cls.browse(all_parties)
-        cls._crm_promote(all_parties)
-        all_parties = cls.browse(all_parties)
-        cls._crm_update_keys(all_parties)
-        cls._crm_history(all_parties, old)
-        if checked - {'crm_stage'} or 'crm_stage' in checked and any(
-                old[p.id][0] in {None, 'converted'} for p in all_parties):
-            cls._crm_check_duplicates(all_parties)
+            for p in parties}
+        checked = set(values) & cls._crm_duplicate_fields
+
+        def history():
+            written = cls.browse(list(old))
+            cls._crm_history(written, old)
+            if checked - {'crm_stage'} or 'crm_stage' in checked and any(
+                    old[p.id][0] in {None, 'converted'} for p in written):
+                cls._crm_check_duplicates(written)
+        callbacks.append(history)
+        return callbacks
 
     @classmethod
     def copy(cls, parties, default=None):

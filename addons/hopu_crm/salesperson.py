@@ -103,21 +103,16 @@ class Employee(metaclass=PoolMeta):
             ]
 
     @classmethod
-    def create(cls, vlist):
-        employees = super().create(vlist)
-        Pool().get('ir.rule')._hopu_organisation_changed()
-        return employees
-
-    @classmethod
-    def write(cls, *args):
-        super().write(*args)
-        if any('supervisor' in values for values in args[1::2]):
+    def on_modification(cls, mode, employees, field_names=None):
+        super().on_modification(mode, employees, field_names=field_names)
+        if mode == 'create' or (
+                mode == 'write' and 'supervisor' in field_names):
             Pool().get('ir.rule')._hopu_organisation_changed()
 
     @classmethod
-    def delete(cls, employees):
-        super().delete(employees)
-        Pool().get('ir.rule')._hopu_organisation_changed()
+    def on_delete(cls, employees):
+        return super().on_delete(employees) + [
+            Pool().get('ir.rule')._hopu_organisation_changed]
 
     @classmethod
     def preprocess_values(cls, mode, values):
@@ -202,20 +197,15 @@ class UserEmployee(metaclass=PoolMeta):
     __name__ = 'res.user-company.employee'
 
     @classmethod
-    def create(cls, vlist):
-        links = super().create(vlist)
-        Pool().get('ir.rule')._hopu_organisation_changed()
-        return links
+    def on_modification(cls, mode, links, field_names=None):
+        super().on_modification(mode, links, field_names=field_names)
+        if mode != 'delete':
+            Pool().get('ir.rule')._hopu_organisation_changed()
 
     @classmethod
-    def write(cls, *args):
-        super().write(*args)
-        Pool().get('ir.rule')._hopu_organisation_changed()
-
-    @classmethod
-    def delete(cls, links):
-        super().delete(links)
-        Pool().get('ir.rule')._hopu_organisation_changed()
+    def on_delete(cls, links):
+        return super().on_delete(links) + [
+            Pool().get('ir.rule')._hopu_organisation_changed]
 
 
 class SalespersonTransferStart(ModelView):

@@ -9,7 +9,7 @@ from trytond.model import (
 from trytond.model.exceptions import AccessError
 from trytond.transaction import Transaction
 
-from .customer_stages import CRM_STAGE_SELECTION
+from .customer_stages import CRM_STAGES
 
 
 class Stage(DeactivableMixin, sequence_ordered(), ModelSQL, ModelView):
@@ -27,9 +27,9 @@ class StageHistory(ModelSQL, ModelView):
     user = fields.Many2One(
         'res.user', "User", readonly=True, ondelete='SET NULL')
     from_crm_stage = fields.Selection(
-        CRM_STAGE_SELECTION, "From Customer Stage", readonly=True)
+        CRM_STAGES, "From Customer Stage", readonly=True)
     to_crm_stage = fields.Selection(
-        CRM_STAGE_SELECTION, "To Customer Stage", readonly=True)
+        CRM_STAGES, "To Customer Stage", readonly=True)
     from_stage = fields.Many2One(
         'hopu.crm.stage', "From Stage", readonly=True, ondelete='RESTRICT')
     to_stage = fields.Many2One(
@@ -51,22 +51,9 @@ class StageHistory(ModelSQL, ModelView):
         return Transaction().user
 
     @classmethod
-    def _check_immutable(cls):
+    def check_modification(cls, mode, records, values=None, external=False):
         "History is written by the stage changes only, never by a user"
-        if Transaction().check_access:
+        super().check_modification(
+            mode, records, values=values, external=external)
+        if external:
             raise AccessError(gettext('hopu_crm.msg_stage_history_readonly'))
-
-    @classmethod
-    def create(cls, vlist):
-        cls._check_immutable()
-        return super().create(vlist)
-
-    @classmethod
-    def write(cls, *args):
-        cls._check_immutable()
-        super().write(*args)
-
-    @classmethod
-    def delete(cls, records):
-        cls._check_immutable()
-        super().delete(records)

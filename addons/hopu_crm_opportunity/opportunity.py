@@ -8,12 +8,13 @@ customer, and the same record rules as the customers (CRM-2). Stages with
 their probability, the expected close date, follow-ups (跟进) and the close
 (关闭) as won or lost with a reason are added; Tryton's workflow stays:
 lead → opportunity → converted (a sale quotation) → won or lost."""
-import datetime
 
 from trytond.i18n import gettext
 from trytond.model import (
     DeactivableMixin, Index, ModelSQL, ModelView, Workflow, fields,
     sequence_ordered)
+from trytond.modules.hopu_crm.customer_stages import (
+    ACTIVE_STAGES, customer_stages)
 from trytond.modules.hopu_sysadmin.sqlcolumn import SQLColumn
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval, If
@@ -22,7 +23,6 @@ from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 from .exceptions import CloseError, FollowUpValidationError
 
-CRM_CUSTOMER_STAGES = ['potential', 'follow_up', 'existing']
 OPEN_STATES = ['lead', 'opportunity', 'converted']
 
 
@@ -102,7 +102,7 @@ class Opportunity(metaclass=PoolMeta):
         cls._sql_indexes.add(Index(t, (t.employee, Index.Range())))
         cls.party.domain = [
             If(Eval('state').in_(OPEN_STATES),
-                ('crm_stage', 'in', CRM_CUSTOMER_STAGES),
+                ('crm_stage', 'in', ACTIVE_STAGES),
                 ()),
             ]
         cls._transitions |= {('opportunity', 'won')}
@@ -136,9 +136,7 @@ class Opportunity(metaclass=PoolMeta):
 
     @classmethod
     def get_customer_stages(cls):
-        pool = Pool()
-        Party = pool.get('party.party')
-        return Party.fields_get(['crm_stage'])['crm_stage']['selection']
+        return customer_stages()
 
     @fields.depends('party', '_parent_party.crm_stage')
     def on_change_with_customer_stage(self, name=None):
@@ -275,9 +273,11 @@ class FollowUp(ModelSQL, ModelView):
     def default_opportunity(cls):
         return Transaction().context.get('hopu_opportunity')
 
-    @staticmethod
-    def default_date():
-        return datetime.date.today()
+    @classmethod
+    def default_date(cls):
+        pool = Pool()
+        Date = pool.get('ir.date')
+        return Date.today()
 
     @staticmethod
     def default_salesperson():
@@ -297,18 +297,11 @@ class FollowUp(ModelSQL, ModelView):
                         follow_up=follow_up.rec_name))
 
     @classmethod
-    def create(cls, vlist):
-        follow_ups = super().create(vlist)
-        cls._move_stage(follow_ups)
-        return follow_ups
-
-    @classmethod
-    def write(cls, *args):
-        super().write(*args)
+    def on_modification(cls, mode, follow_ups, field_names=None):
+        super().on_modification(mode, follow_ups, field_names=field_names)
         # Only a new stage moves the opportunity, not an edited content
-        actions = iter(args)
-        cls._move_stage([f for records, values in zip(actions, actions)
-                if 'stage' in values for f in records])
+        if mode == 'create' or (mode == 'write' and 'stage' in field_names):
+            cls._move_stage(follow_ups)
 
     @classmethod
     def _move_stage(cls, follow_ups):

@@ -87,20 +87,14 @@ class Menu(metaclass=PoolMeta):
         Rule._domain_get_cache.clear()
 
     @classmethod
-    def create(cls, vlist):
-        menus = super().create(vlist)
-        cls.hopu_coverage_changed()
-        return menus
+    def on_modification(cls, mode, menus, field_names=None):
+        super().on_modification(mode, menus, field_names=field_names)
+        if mode != 'delete':
+            cls.hopu_coverage_changed()
 
     @classmethod
-    def write(cls, *args):
-        super().write(*args)
-        cls.hopu_coverage_changed()
-
-    @classmethod
-    def delete(cls, menus):
-        super().delete(menus)
-        cls.hopu_coverage_changed()
+    def on_delete(cls, menus):
+        return super().on_delete(menus) + [cls.hopu_coverage_changed]
 
 
 class Rule(metaclass=PoolMeta):

@@ -14,11 +14,12 @@ from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.pool import Pool
 from trytond.report import Report
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateReport, StateView, Wizard
 
-from .program import RIGHTS, RightsMixin, chunks
+from .program import RIGHTS
 from .report import SofficeReport
+from .user_right import RightsMixin, chunks
 
 #: the mark of a right granted, in the PDF and the spreadsheet
 MARK = '\u2713'
@@ -86,7 +87,7 @@ class RightOverviewMixin:
         Overview = pool.get('hopu.user.right.overview')
         # The print right of 使用者权限一览表 decides, not the access to
         # the rights themselves
-        with Transaction().set_context(_check_access=False):
+        with without_check_access():
             return Overview.browse(ids)
 
     @classmethod
@@ -147,7 +148,7 @@ class RightOverviewMixin:
                     user.id, user.login, user.name, user.company,
                     where=user.id.in_(sub)))
             users.update((i, (l, n or '', c)) for i, l, n, c in cursor)
-        with Transaction().set_context(_check_access=False):
+        with without_check_access():
             companies = {c.id: c.rec_name for c in Company.browse(
                     list({c for _, _, c in users.values() if c}))}
             programs = {p.id: (p.code, p.name) for p in Program.browse(

@@ -15,8 +15,9 @@ from trytond.transaction import Transaction
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 from .exceptions import RightCopyError
-from .program import RIGHTS, RightsMixin, chunks
+from .program import RIGHTS
 from .user import active_user
+from .user_right import RightsMixin, chunks
 
 MODES = [
     ('replace', "Replace"),

@@ -51,4 +51,3 @@ def make_get_selection(original):
         return dict(selection)
     get_selection.hopu = True
     return get_selection
-

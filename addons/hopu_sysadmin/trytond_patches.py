@@ -358,14 +358,14 @@ PATCHES += [
     ]
 
 
-# Export rights (program.py, SYS-5 导出)
+# Export rights (export_right.py, SYS-5 导出)
 
 def _export_rights(original):
-    from . import program
+    from . import export_right
 
     def export_data(cls, records, fields_names, header=False):
-        program.check_export(cls)
-        program.check_export_rules(cls, records)
+        export_right.check_export(cls)
+        export_right.check_export_rules(cls, records)
         return original(cls, records, fields_names, header=header)
     return export_data
 
@@ -389,7 +389,7 @@ PATCHES += [
         'trytond.model.modelsql:ModelSQL._ModelSQL__check_domain_rule',
         fingerprint='fb935ec0086e77ea', required=True,
         report="""
-            (No change: ``program.check_export_rules`` calls this private
+            (No change: ``export_right.check_export_rules`` calls this private
             method to check the read rules of exported records with
             trytond's own message; a public ``check_domain_rule(ids, mode)``
             would make that safe.)"""),

@@ -54,25 +54,20 @@ class User(metaclass=PoolMeta):
         return False
 
     @classmethod
-    def create(cls, vlist):
+    def on_modification(cls, mode, users, field_names=None):
         pool = Pool()
         Log = pool.get('hopu.user.log')
-        users = super().create(vlist)
-        Log.record_create(users)
-        return users
+        super().on_modification(mode, users, field_names=field_names)
+        if mode == 'create':
+            Log.record_create(users)
 
     @classmethod
-    def write(cls, *args):
+    def on_write(cls, users, values):
         "SYS-9: who changed which fields of which account, when"
         pool = Pool()
         Log = pool.get('hopu.user.log')
-        actions = iter(args)
-        changes = []
-        for users, values in zip(actions, actions):
-            changes.append(Log.before_write(users, values))
-        super().write(*args)
-        for change in changes:
-            change()
+        return super().on_write(users, values) + [
+            Log.before_write(users, values)]
 
     @classmethod
     def set_preferences(cls, values):
@@ -233,12 +228,11 @@ class LoginHistory(ModelSQL, ModelView):
                         }])
 
     @classmethod
-    def create(cls, vlist):
-        vlist = [v.copy() for v in vlist]
-        for values in vlist:
-            if not values.get('date'):
-                values['date'] = datetime.datetime.now()
-        return super().create(vlist)
+    def preprocess_values(cls, mode, values):
+        values = super().preprocess_values(mode, values)
+        if mode == 'create' and not values.get('date'):
+            values['date'] = datetime.datetime.now()
+        return values
 
 
 #: the fields whose values the account log never shows
@@ -285,24 +279,11 @@ class UserLog(ModelSQL, ModelView):
         return self.field_name
 
     @classmethod
-    def create(cls, vlist):
-        cls._check_untouched()
-        return super().create(vlist)
-
-    @classmethod
-    def write(cls, *args):
-        cls._check_untouched()
-        super().write(*args)
-
-    @classmethod
-    def delete(cls, records):
-        cls._check_untouched()
-        super().delete(records)
-
-    @classmethod
-    def _check_untouched(cls):
+    def check_modification(cls, mode, lines, values=None, external=False):
         "The log is written by the accounts' changes only, never by hand"
-        if Transaction().check_access:
+        super().check_modification(
+            mode, lines, values=values, external=external)
+        if external:
             raise AccessError(gettext('hopu_sysadmin.msg_user_log_readonly'))
 
     @classmethod

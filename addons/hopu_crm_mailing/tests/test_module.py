@@ -6,7 +6,7 @@ from trytond.modules.company.tests import (
 from trytond.modules.hopu_crm.tests.organisation_tests import _salesperson
 from trytond.modules.hopu_crm_mailing.exceptions import (
     RecipientError, TemplateError)
-from trytond.modules.hopu_crm_mailing.mailing import (
+from trytond.modules.hopu_crm_mailing.template import (
     check_template, html_to_text, render)
 from trytond.modules.hopu_sysadmin.tests import HopuTranslationTestMixin
 from trytond.pool import Pool

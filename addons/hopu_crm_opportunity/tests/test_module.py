@@ -377,6 +377,64 @@ class HopuCrmOpportunityTestCase(
                 ])
 
     @with_transaction()
+    def test_activity_overdue_agrees_with_alerts(self):
+        """CRM-31/CRM-32: the overdue next visits of 查看业务员销售跟进情况
+        are those of 业务警示 (one definition): a later daily report
+        follows a report even before its next visit date, a contact
+        record done on a later day follows it, a draft one does not"""
+        pool = Pool()
+        Alert = pool.get('hopu.crm.alert')
+        Report = pool.get('hopu.crm.daily_report')
+        Record = pool.get('hopu.crm.contact_record')
+        FollowUp = pool.get('hopu.crm.opportunity.follow_up')
+        data = self._data()
+        c1, c2, c3, c4 = data['customers']
+        wangfang = data['employees']['wangfang']
+        zhaolei = data['employees']['zhaolei']
+        # The opportunity follow-ups are the activity report's own
+        FollowUp.delete(FollowUp.search([]))
+        # 王芳 reports on 杭州云帆 again before the planned 3-20: the new
+        # report's next visit (3-24) is the one that counts
+        Report.create([{
+                    'kind': 'customer', 'salesperson': wangfang.id,
+                    'customer': c2.id, 'date': D(2026, 3, 6),
+                    'visit_type': 'visit', 'purpose': 'needs',
+                    'content': "再次拜访", 'next_date': D(2026, 3, 24),
+                    }])
+        # 赵磊's visit of 3-5 is done: the report of 3-3 is followed
+        record, = Record.create([{
+                    'customer': c4.id, 'kind': 'visit',
+                    'date': dt.datetime(2026, 3, 5, 9, 0),
+                    'salesperson': zhaolei.id, 'place': "客户办公室",
+                    'purpose': "回访",
+                    }])
+        Record.done([record])
+        date = ANALYSIS['date']
+
+        overdue = Report.overdue_reports(date)
+        self.assertEqual(
+            sorted((r.customer.name, r.date) for r in overdue), [
+                ("上海华新科技有限公司", D(2026, 3, 2)),
+                ("杭州云帆网络有限公司", D(2026, 3, 6)),
+                ])
+        Alert.generate(date)
+        alerts = Alert.search([('kind', '=', 'overdue_visit')])
+        self.assertEqual(
+            sorted(str(a.origin) for a in alerts),
+            sorted(str(r) for r in overdue))
+        by_salesperson = {}
+        for alert in alerts:
+            name = alert.salesperson.party.name
+            by_salesperson[name] = by_salesperson.get(name, 0) + 1
+        activity = {}
+        for week, name, *_, late in self._activity(
+                data, 'admin', date=date):
+            if late:
+                activity[name] = activity.get(name, 0) + late
+        self.assertEqual(activity, by_salesperson)
+        self.assertEqual(activity, {"王芳": 2})
+
+    @with_transaction()
     def test_opportunity_visibility_per_role(self):
         """CRM-30/CRM-2: a salesperson reaches their opportunities, a
         supervisor their subtree's, the administrator all"""

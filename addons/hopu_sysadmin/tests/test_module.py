@@ -1036,6 +1036,32 @@ class HopuSysadminTestCase(
         self.assertEqual(Program(program.id).name, "帐套管理")
 
     @with_transaction()
+    def test_program_compile_and_delete(self):
+        """SYS-7: a new program gets its seven right groups and grants them
+        the models of the program; deleted, it takes its groups along (and
+        makes no new ones)"""
+        pool = Pool()
+        Program = pool.get('hopu.program')
+        Group = pool.get('res.group')
+        Access = pool.get('ir.model.access')
+        program, = Program.create([{
+                    'code': 'TEST-1', 'name': "Test Program",
+                    'model_names': 'res.user.warning',
+                    }])
+        groups = Group.search([('name', 'like', 'TEST-1/%')])
+        self.assertEqual(len(groups), 7)
+        self.assertTrue(Access.search([
+                    ('model', '=', 'res.user.warning'),
+                    ('group', '=', program.group_read.id),
+                    ('perm_read', '=', True),
+                    ]))
+        Program.write([program], {'model_names': 'res.user.warning\n'})
+        self.assertEqual(
+            len(Group.search([('name', 'like', 'TEST-1/%')])), 7)
+        Program.delete([program])
+        self.assertEqual(Group.search([('name', 'like', 'TEST-1/%')]), [])
+
+    @with_transaction()
     def test_menu_one_program_only(self):
         """SYS-5: with the read right on one program, the menu shows that
         program and nothing else: no official menu (参与者, 公司 …), and a

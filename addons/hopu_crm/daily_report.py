@@ -5,7 +5,6 @@
 One model for both kinds of the manual's 「所有拜访日报」: the cold visit
 (陌生拜访) on a company not yet in the system, and the daily report with
 the CALL CARD on a potential, follow-up or existing customer."""
-import datetime
 
 from sql import Null
 from sql.operators import Exists
@@ -19,6 +18,7 @@ from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
 from .contact import check_phone
+from .customer_stages import ACTIVE_STAGES, customer_stages
 from .exceptions import ReportValidationError
 
 _cold = {
@@ -67,7 +67,7 @@ class DailyReport(ModelSQL, ModelView):
     # Daily report (CRM-13)
     customer = fields.Many2One(
         'party.party', "Customer", ondelete='RESTRICT',
-        domain=[('crm_stage', 'in', ['potential', 'follow_up', 'existing'])],
+        domain=[('crm_stage', 'in', ACTIVE_STAGES)],
         states={
             'required': Eval('kind') == 'customer',
             'invisible': Eval('kind') != 'customer',
@@ -136,9 +136,11 @@ class DailyReport(ModelSQL, ModelView):
     def default_kind():
         return Transaction().context.get('hopu_crm_report_kind', 'customer')
 
-    @staticmethod
-    def default_date():
-        return datetime.date.today()
+    @classmethod
+    def default_date(cls):
+        pool = Pool()
+        Date = pool.get('ir.date')
+        return Date.today()
 
     @staticmethod
     def default_salesperson():
@@ -150,7 +152,6 @@ class DailyReport(ModelSQL, ModelView):
 
     @classmethod
     def get_customer_stages(cls):
-        from .customer_stages import customer_stages
         return customer_stages()
 
     @fields.depends('customer', '_parent_customer.crm_stage')
@@ -213,16 +214,20 @@ class DailyReport(ModelSQL, ModelView):
         return super().copy(reports, default=default)
 
     @classmethod
-    def overdue_reports(cls, date, customers=None):
-        """CRM-32 逾期未拜访: the customer daily reports whose next visit
-        date is before date and that no later daily report nor contact
-        record done on a later day followed (of the customers if given)"""
+    def overdue_where(cls, report, date):
+        """CRM-32 逾期未拜访, the one definition of an overdue next visit: the
+        condition on the table ``report`` of the daily reports that a
+        customer daily report's next visit date is before date and that no
+        later daily report of the customer nor a contact record of the
+        customer done on a later day followed it.
+
+        业务警示 (overdue_reports) and the activity report of
+        hopu_crm_opportunity both select with it."""
         pool = Pool()
         Record = pool.get('hopu.crm.contact_record')
-        report = cls.__table__()
         later = cls.__table__()
-        cursor = Transaction().connection.cursor()
-        where = ((report.kind == 'customer')
+        record = Record.__table__()
+        return ((report.kind == 'customer')
             & (report.customer != Null)
             & (report.next_date != Null)
             & (report.next_date < date)
@@ -231,7 +236,19 @@ class DailyReport(ModelSQL, ModelView):
                     & (later.kind == 'customer')
                     & ((later.date > report.date)
                         | ((later.date == report.date)
-                            & (later.id > report.id))))))
+                            & (later.id > report.id)))))
+            & ~Exists(record.select(record.id,
+                    where=(record.customer == report.customer)
+                    & (record.state == 'done')
+                    & (cls.date.sql_cast(record.date) > report.date))))
+
+    @classmethod
+    def overdue_reports(cls, date, customers=None):
+        """CRM-32 逾期未拜访: the daily reports whose next visit is overdue
+        at date (see overdue_where), of the customers if given"""
+        report = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        where = cls.overdue_where(report, date)
         if customers is not None:
             customer_ids = [int(c) for c in customers]
             ids = []
@@ -244,22 +261,7 @@ class DailyReport(ModelSQL, ModelView):
         else:
             cursor.execute(*report.select(report.id, where=where))
             ids = [i for i, in cursor]
-        reports = cls.browse(ids)
-        # A contact record done on a later day is a follow-up too
-        done = {}
-        for sub_reports in grouped_slice(reports, backend.MAX_QUERY_PARAMS):
-            sub_reports = list(sub_reports)
-            for record in Record.search([
-                        ('customer', 'in',
-                            list({r.customer.id for r in sub_reports})),
-                        ('state', '=', 'done'),
-                        ], order=[]):
-                day = record.date.date()
-                customer = record.customer.id
-                if day > done.get(customer, datetime.date.min):
-                    done[customer] = day
-        return [r for r in reports
-            if done.get(r.customer.id, datetime.date.min) <= r.date]
+        return cls.browse(ids)
 
     @classmethod
     def open_reports(cls, customers, date=None):
