@@ -267,8 +267,8 @@ class HopuContractTestCase(
         with Transaction().start(DB_NAME, 0) as transaction:
             pool.init()
             Contract = pool.get('hopu.contract')
-            Approval = pool.get('hopu.contract.approval')
-            Rule = pool.get('hopu.contract.approval.rule')
+            Approval = pool.get('hopu.approval')
+            Rule = pool.get('hopu.approval.rule')
             Group = pool.get('res.group')
             User = pool.get('res.user')
             Program = pool.get('hopu.program')
@@ -316,7 +316,7 @@ class HopuContractTestCase(
                     with Transaction().start(
                             DB_NAME, user_id, **extras) as transaction:
                         User = pool.get('res.user')
-                        Approval = pool.get('hopu.contract.approval')
+                        Approval = pool.get('hopu.approval')
                         context = User.get_preferences(context_only=True)
                         with transaction.set_context(
                                 context, _check_access=True):
@@ -358,7 +358,7 @@ class HopuContractTestCase(
             sorted(outcomes.values()).count('approved'), 1, outcomes)
         self.assertEqual(len(outcomes), 2, outcomes)
         with Transaction().start(DB_NAME, 0) as transaction:
-            Approval = pool.get('hopu.contract.approval')
+            Approval = pool.get('hopu.approval')
             Contract = pool.get('hopu.contract')
             approved = Approval.search([
                     ('contract', '=', contract_id),
