@@ -334,14 +334,16 @@ class Approval(ModelSQL, ModelView):
     "Approval Step"
     __name__ = 'hopu.approval'
     document = fields.Reference(
-        "Document", selection='get_documents', required=True, readonly=True)
+        "Document", selection='get_readable_documents', required=True,
+        readonly=True)
     document_kind = fields.Selection(
         'get_documents', "Kind", readonly=True)
     document_name = fields.Char("Document", readonly=True)
     company = fields.Many2One(
         'company.company', "Company", readonly=True, ondelete='CASCADE')
     party = fields.Many2One(
-        'party.party', "Customer", readonly=True, ondelete='SET NULL')
+        'party.party', "Customer", readonly=True, ondelete='SET NULL',
+        context={'company': Eval('company', -1)}, depends={'company'})
     salesperson = fields.Many2One(
         'company.employee', "Salesperson", readonly=True,
         ondelete='SET NULL')
@@ -406,6 +408,14 @@ class Approval(ModelSQL, ModelView):
     @classmethod
     def get_documents(cls):
         return approval_documents()
+
+    @classmethod
+    def get_readable_documents(cls):
+        """The kinds of document the user may read: a reference to a model
+        the user cannot read would hide the field from them altogether"""
+        ModelAccess = Pool().get('ir.model.access')
+        return [(name, string) for name, string in approval_documents()
+            if ModelAccess.check(name, 'read', raise_exception=False)]
 
     @classmethod
     def default_state(cls):

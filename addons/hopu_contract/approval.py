@@ -98,33 +98,56 @@ class Approval(metaclass=PoolMeta):
 
     @classmethod
     def _migrate_document_values(cls):
-        "Fill the stored document values of the steps that lack them"
+        """Fill the stored document values of the migrated steps from their
+        contract, in SQL (the ORM is not ready while the module updates)"""
         cursor = Transaction().connection.cursor()
-        table = cls.__table__()
-        cursor.execute(*table.select(
-                table.id, where=table.document_name == None))  # noqa: E711
-        ids = [i for i, in cursor]
-        if not ids:
-            return
-        for step in cls.browse(ids):
-            try:
-                document = step.document
-                values = cls._document_values(document)
-            except Exception:
-                continue
-            values.pop('document')
-            values['approver'] = cls._approver_string({
-                    'approver_user': step.approver_user
-                    and step.approver_user.id,
-                    'approver_group': step.approver_group
-                    and step.approver_group.id,
-                    'approver_employee': step.approver_employee
-                    and step.approver_employee.id,
-                    })
-            columns = [getattr(table, n) for n in values]
-            cursor.execute(*table.update(
-                    columns, list(values.values()),
-                    where=table.id == step.id))
+        cursor.execute(
+            'SELECT a.id, a.document, c.number, c.company, c.party, '
+            'c.salesperson, c.amount, co.currency, a.approver_user, '
+            'a.approver_group, a.approver_employee '
+            'FROM "hopu_approval" a '
+            'JOIN "hopu_contract" c ON c.id = a.contract '
+            'JOIN "company_company" co ON co.id = c.company '
+            'WHERE a.document_name IS NULL')
+        rows = cursor.fetchall()
+        names = {
+            'res_user': 'SELECT name FROM "res_user" WHERE id = %s',
+            'res_group': 'SELECT name FROM "res_group" WHERE id = %s',
+            'company_employee': 'SELECT p.name FROM "company_employee" e '
+            'JOIN "party_party" p ON p.id = e.party WHERE e.id = %s',
+            }
+        if backend.name == 'sqlite':
+            names = {k: v.replace('%s', '?') for k, v in names.items()}
+        update = (
+            'UPDATE "hopu_approval" SET document_kind = %s, '
+            'document_name = %s, company = %s, party = %s, '
+            'salesperson = %s, amount = %s, currency = %s, approver = %s '
+            'WHERE id = %s')
+        if backend.name == 'sqlite':
+            update = update.replace('%s', '?')
+        for (id_, document, number, company, party, salesperson, amount,
+                currency, user, group, employee) in rows:
+            kind, document_id = document.split(',', 1)
+            name = number
+            if kind != 'hopu.contract':
+                name = f'{number} #{document_id}'
+            if kind == 'hopu.contract.change':
+                cursor.execute(
+                    'SELECT amount FROM "hopu_contract_change" WHERE id = '
+                    + ('?' if backend.name == 'sqlite' else '%s'),
+                    (int(document_id),))
+                row = cursor.fetchone()
+                amount = row[0] if row else amount
+            approver = ''
+            for table, value in [('res_user', user), ('res_group', group),
+                    ('company_employee', employee)]:
+                if value:
+                    cursor.execute(names[table], (value,))
+                    row = cursor.fetchone()
+                    approver = row[0] if row else ''
+                    break
+            cursor.execute(update, (kind, name, company, party, salesperson,
+                    amount, currency, approver, id_))
 
     @classmethod
     def _document_values(cls, document):

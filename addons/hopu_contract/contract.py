@@ -317,7 +317,7 @@ class Contract(ApprovalDocumentMixin, Workflow, ModelSQL, ModelView):
     approved_date = fields.Date("Effective Date", readonly=True)
     approvals = fields.One2Many(
         'hopu.approval', 'contract', "Approval Flow", readonly=True,
-        order=[('round', 'ASC'), ('id', 'ASC')])
+        order=[('id', 'ASC')])
     versions = fields.One2Many(
         'hopu.contract.version', 'contract', "Versions", readonly=True)
     changes = fields.One2Many(

@@ -11,16 +11,18 @@ from trytond.modules.company.tests import (
 from trytond.modules.hopu_sysadmin.tests import HopuTranslationTestMixin
 from trytond.pool import Pool
 from trytond.pyson import PYSONEncoder
+from trytond.sendmail import SMTPDataManager
 from trytond.tests.test_tryton import DB_NAME, ModuleTestCase, with_transaction
 from trytond.transaction import Transaction, TransactionError
 
 from ..exceptions import ApprovalError, ApprovalRuleValidationError
 
 
-class MailBox:
+class MailBox(SMTPDataManager):
     "A data manager of trytond.sendmail that keeps the messages"
 
     def __init__(self):
+        super().__init__()
         self.messages = []
 
     def put(self, from_addr, to_addrs, msg):
