@@ -59,6 +59,9 @@ INSERT INTO company_employee (party, company, create_uid, create_date)
 
 def fill(args, cursor, company, admin_user):
     customers = max(args.contracts // 10, 1)
+    cursor.execute(
+        "SELECT currency FROM company_company WHERE id = %s", (company,))
+    currency, = cursor.fetchone()
     cursor.execute(FILL % {
             'customers': customers, 'supervisors': args.supervisors,
             'salespeople': args.salespeople, 'company': company})
@@ -105,20 +108,26 @@ def fill(args, cursor, company, admin_user):
     # every contract went through one approved round; some are waiting
     # now for their supervisor on a change
     cursor.execute(f"""
-        INSERT INTO hopu_contract_approval (contract, document, round,
-            sequence, name, approver_type, level, approver_employee, state,
-            create_uid, create_date)
-        SELECT c.id, 'hopu.contract,' || c.id, 1, 1, 'supervisor',
-            'supervisor', 1, e.supervisor, 'approved', 0, now()
+        INSERT INTO hopu_approval (contract, document, document_kind,
+            document_name, company, party, salesperson, currency, amount,
+            round, sequence, name, approver_type, level, approver_employee,
+            approver, state, create_uid, create_date)
+        SELECT c.id, 'hopu.contract,' || c.id, 'hopu.contract', c.number,
+            c.company, c.party, c.salesperson, {currency}, c.amount, 1, 1,
+            'supervisor', 'supervisor', 1, e.supervisor, 'supervisor',
+            'approved', 0, now()
         FROM hopu_contract c JOIN company_employee e ON e.id = c.salesperson
         WHERE c.id BETWEEN {kmin} AND {kmax}""")
     step = max(int(1 / args.pending), 1)
     cursor.execute(f"""
-        INSERT INTO hopu_contract_approval (contract, document, round,
-            sequence, name, approver_type, level, approver_employee, state,
-            create_uid, create_date)
-        SELECT c.id, 'hopu.contract,' || c.id, 2, 1, 'supervisor',
-            'supervisor', 1, e.supervisor, 'pending', 0, now()
+        INSERT INTO hopu_approval (contract, document, document_kind,
+            document_name, company, party, salesperson, currency, amount,
+            round, sequence, name, approver_type, level, approver_employee,
+            approver, state, opened, create_uid, create_date)
+        SELECT c.id, 'hopu.contract,' || c.id, 'hopu.contract', c.number,
+            c.company, c.party, c.salesperson, {currency}, c.amount, 2, 1,
+            'supervisor', 'supervisor', 1, e.supervisor, 'supervisor',
+            'pending', now(), 0, now()
         FROM hopu_contract c JOIN company_employee e ON e.id = c.salesperson
         WHERE c.id BETWEEN {kmin} AND {kmax}
             AND abs(hashtext(c.number)) % {step} = 0""")
@@ -154,7 +163,7 @@ def main():
             "SELECT count(*) FROM hopu_contract WHERE number LIKE 'BENCH-%%'")
         have, = cursor.fetchone()
         if args.fresh or have != args.contracts:
-            for table in ['hopu_contract_approval', 'hopu_contract_version',
+            for table in ['hopu_approval', 'hopu_contract_version',
                     'hopu_contract']:
                 cursor.execute(f'DELETE FROM "{table}"')
             cursor.execute("DELETE FROM res_user WHERE login = 'bench_sup'")
@@ -210,18 +219,21 @@ def main():
             times.append((time.perf_counter() - start) * 1000)
         return statistics.median(times), result
 
-    list_fields = ['contract.rec_name', 'document', 'party.rec_name',
-        'salesperson.rec_name', 'amount', 'round', 'name', 'approver',
-        'opened', 'state', 'decided_by', 'decided', 'comment']
+    # the fields of the 「待我审批」 list view (hopu_approval)
+    list_fields = ['document_kind', 'document_name', 'party.rec_name',
+        'salesperson.rec_name', 'amount', 'currency', 'round', 'name',
+        'approver', 'opened', 'state', 'decided_by.rec_name', 'decided',
+        'comment']
     with Transaction().start(args.db, user_id, readonly=True) as transaction:
         User = pool.get('res.user')
-        Approval = pool.get('hopu.contract.approval')
+        Approval = pool.get('hopu.approval')
         Version = pool.get('hopu.contract.version')
         context = User.get_preferences(context_only=True)
         with transaction.set_context(context, _check_access=True):
             def pending():
                 ids = Approval.search(
-                    [('to_approve_by_me', '=', True)], limit=100)
+                    [('to_approve_by_me', '=', True)], limit=100,
+                    order=[('opened', 'ASC'), ('id', 'ASC')])
                 return Approval.read([a.id for a in ids], list_fields)
 
             def history():
@@ -241,14 +253,14 @@ def main():
 
         def plain():
             cursor.execute(
-                "SELECT a.id, c.number, p.name, a.name, a.state, c.amount "
-                "FROM hopu_contract_approval a "
-                "JOIN hopu_contract c ON c.id = a.contract "
-                "JOIN party_party p ON p.id = c.party "
+                "SELECT a.id, a.document_name, p.name, a.name, a.state, "
+                "a.amount, a.approver, a.opened "
+                "FROM hopu_approval a "
+                "LEFT JOIN party_party p ON p.id = a.party "
                 "WHERE a.state = 'pending' AND (a.approver_user = %s "
                 "OR a.approver_group = ANY(%s) "
                 "OR a.approver_employee = ANY(%s)) "
-                "ORDER BY a.contract, a.round, a.sequence, a.id LIMIT 100",
+                "ORDER BY a.opened, a.id LIMIT 100",
                 (user_id, groups, employees))
             return cursor.fetchall()
         plain()

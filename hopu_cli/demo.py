@@ -576,8 +576,8 @@ def load_contracts(config, employees):
             grant_rights(config, login, code, rights)
     Party = Model.get('party.party', config=config)
     Contract = Model.get('hopu.contract', config=config)
-    Rule = Model.get('hopu.contract.approval.rule', config=config)
-    Approval = Model.get('hopu.contract.approval', config=config)
+    Rule = Model.get('hopu.approval.rule', config=config)
+    Approval = Model.get('hopu.approval', config=config)
     User = Model.get('res.user', config=config)
 
     rules = [
@@ -679,7 +679,7 @@ def _approve_as(config, user, step_id):
         config.user = user.id
         User = Model.get('res.user', config=config)
         config._context = User.get_preferences(True, {})
-        Approval = Model.get('hopu.contract.approval', config=config)
+        Approval = Model.get('hopu.approval', config=config)
         step = Approval(step_id)
         step.comment = "同意"
         step.click('approve')

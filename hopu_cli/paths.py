@@ -11,7 +11,8 @@ SQLITE_DIR = VAR / 'db'
 SAO_DIR = VAR / 'sao'
 ARTIFACTS = VAR / 'artifacts'
 HOPU_MODULES = [
-    'hopu_sysadmin', 'hopu_crm', 'hopu_contract', 'hopu_crm_opportunity',
+    'hopu_sysadmin', 'hopu_approval', 'hopu_crm', 'hopu_contract',
+    'hopu_crm_opportunity',
     'hopu_crm_mailing']
 DEFAULT_PG_URI = 'postgresql://postgres@127.0.0.1:5432/'
 

@@ -1077,4 +1077,4 @@ class AdversarialTestCase(unittest.TestCase):
                 self.assertTrue(any(
                         self.victims_of(m, attacker) for m in self.targets))
         self.assertIn('hopu.contract.line', self.targets)
-        self.assertIn('hopu.contract.approval.rule.step', self.hopu_models)
+        self.assertIn('hopu.approval.rule.step', self.hopu_models)

@@ -105,6 +105,6 @@ class ModelAccessConventionTestCase(unittest.TestCase):
                     ('hopu.contract.version.commission', 'version'),
                     ('hopu.contract.change.line', 'change'),
                     ('hopu.contract.change.commission', 'change'),
-                    ('hopu.contract.approval.rule.step', 'rule'),
+                    ('hopu.approval.rule.step', 'rule'),
                     ]:
                 self.assertIn(parent, pool.get(name).__access__, name)

@@ -13,6 +13,7 @@ from functools import wraps
 
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
+from trytond.modules.hopu_approval.approval import ApprovalMixin
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If, PYSONEncoder
 from trytond.transaction import Transaction, without_check_access
@@ -219,9 +220,9 @@ class ParentLockedMixin:
         super().delete(lines)
 
 
-class ApprovalDocumentMixin:
-    """A document approved by the flow: contract, change or termination
-    order"""
+class ApprovalDocumentMixin(ApprovalMixin):
+    """A document approved by the contract flow (CON-4): contract, change
+    or termination order, on the engine of hopu_approval"""
     __slots__ = ()
 
     @property
@@ -229,18 +230,28 @@ class ApprovalDocumentMixin:
         raise NotImplementedError
 
     @property
-    def approval_amount(self):
-        raise NotImplementedError
+    def approval_employee(self):
+        return self.approval_contract.salesperson
 
     @property
     def approval_salesperson(self):
-        return self.approval_contract.salesperson
+        return self.approval_employee
+
+    @property
+    def approval_party(self):
+        return self.approval_contract.party
+
+    @property
+    def approval_company(self):
+        return self.approval_contract.company
 
     @classmethod
+    @internal
     def approval_done(cls, documents):
         cls.approve(documents)
 
     @classmethod
+    @internal
     def approval_rejected(cls, documents):
         cls.reject(documents)
 
@@ -305,7 +316,8 @@ class Contract(ApprovalDocumentMixin, Workflow, ModelSQL, ModelView):
     version = fields.Integer("Version", readonly=True)
     approved_date = fields.Date("Effective Date", readonly=True)
     approvals = fields.One2Many(
-        'hopu.contract.approval', 'contract', "Approval Flow", readonly=True)
+        'hopu.approval', 'contract', "Approval Flow", readonly=True,
+        order=[('id', 'ASC')])
     versions = fields.One2Many(
         'hopu.contract.version', 'contract', "Versions", readonly=True)
     changes = fields.One2Many(
@@ -346,6 +358,7 @@ class Contract(ApprovalDocumentMixin, Workflow, ModelSQL, ModelView):
             ('draft', 'submitted'),
             ('submitted', 'draft'),
             ('submitted', 'approved'),
+            ('approved', 'draft'),
             ('approved', 'terminated'),
             ('approved', 'closed'),
             }
@@ -360,6 +373,10 @@ class Contract(ApprovalDocumentMixin, Workflow, ModelSQL, ModelView):
                     },
                 'renew': {
                     'invisible': ~Eval('state').in_(['approved', 'closed']),
+                    'depends': ['state'],
+                    },
+                'unapprove': {
+                    'invisible': Eval('state') != 'approved',
                     'depends': ['state'],
                     },
                 'new_change': {
@@ -592,11 +609,9 @@ class Contract(ApprovalDocumentMixin, Workflow, ModelSQL, ModelView):
     @Workflow.transition('submitted')
     def submit(cls, contracts):
         "CON-4: submit for approval; the rules pick the steps"
-        pool = Pool()
-        Approval = pool.get('hopu.contract.approval')
         for contract in contracts:
             contract.check_submit()
-        Approval.start(contracts)
+        cls.approval_start(contracts)
 
     @classmethod
     @internal
@@ -615,6 +630,25 @@ class Contract(ApprovalDocumentMixin, Workflow, ModelSQL, ModelView):
         cls.write(contracts, {'approved_date': Date.today()})
         cls.create_sales([c for c in contracts
                 if c.type == 'product' and c.create_sale and not c.sale])
+
+    def approval_can_unapprove(self):
+        """反审核 (CON-4) while nothing was built on the approval: no sale
+        order, change or termination order, version or renewal"""
+        return (self.state == 'approved' and not self.sale
+            and not self.changes and not self.terminations
+            and not self.renewals and self.version == 1)
+
+    @classmethod
+    @ModelView.button
+    def unapprove(cls, contracts):
+        "反审核: an approver takes the approved contract back to draft"
+        cls.approval_unapprove(contracts)
+
+    @classmethod
+    @internal
+    @Workflow.transition('draft')
+    def approval_unapproved(cls, contracts):
+        cls.write(contracts, {'approved_date': None})
 
     @classmethod
     @ModelView.button
@@ -731,17 +765,24 @@ class Contract(ApprovalDocumentMixin, Workflow, ModelSQL, ModelView):
                 sale_date=contract.signing_date,
                 reference=contract.number,
                 description=contract.number,
-                comment=contract.delivery_terms)
+                comment=contract.delivery_terms,
+                origin=contract)
             sale.on_change_party()
             lines = []
             for line in contract.lines:
+                # the product's taxes and defaults as a sale line entered
+                # by hand, then the contract's agreed quantity and price
                 sale_line = SaleLine(
                     type='line',
                     product=line.product,
-                    description=line.description,
-                    quantity=line.quantity,
-                    unit=line.unit,
-                    unit_price=line.unit_price)
+                    sale=sale,
+                    description=line.description)
+                sale_line.on_change_product()
+                sale_line.quantity = line.quantity
+                sale_line.unit = line.unit
+                sale_line.on_change_quantity()
+                sale_line.unit_price = line.unit_price
+                sale_line.description = line.description
                 lines.append(sale_line)
             sale.lines = lines
             sales.append(sale)

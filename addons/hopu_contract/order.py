@@ -40,8 +40,8 @@ class OrderMixin(ApprovalDocumentMixin):
     state = fields.Selection(
         ORDER_STATES, "State", readonly=True, required=True)
     approvals = fields.One2Many(
-        'hopu.contract.approval', 'document', "Approval Flow",
-        readonly=True)
+        'hopu.approval', 'document', "Approval Flow", readonly=True,
+        order=[('round', 'ASC'), ('id', 'ASC')])
 
     @classmethod
     def __setup__(cls):
@@ -146,8 +146,6 @@ class OrderMixin(ApprovalDocumentMixin):
     @internal
     @Workflow.transition('submitted')
     def submit(cls, orders):
-        pool = Pool()
-        Approval = pool.get('hopu.contract.approval')
         for order in orders:
             order.check_contract()
             order.check_submit()
@@ -160,7 +158,7 @@ class OrderMixin(ApprovalDocumentMixin):
                 raise ContractValidationError(gettext(
                         'hopu_contract.msg_contract_order_pending',
                         contract=order.contract.rec_name))
-        Approval.start(orders)
+        cls.approval_start(orders)
 
     @classmethod
     @internal

@@ -1,12 +1,14 @@
 # This file is part of Hopu ERP-CRM.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
 """CRM-3 ownership history; CRM-4 assignment, protection period, extension
-requests (客户延期) and the rules of the pool (公海)."""
+requests (客户延期, approved through hopu_approval) and the rules of the pool
+(公海)."""
 import datetime as dt
 
 from trytond.i18n import gettext
 from trytond.model import (
     Index, ModelSingleton, ModelSQL, ModelView, Workflow, fields)
+from trytond.modules.hopu_approval.approval import ApprovalMixin
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.transaction import Transaction, without_check_access
@@ -120,8 +122,13 @@ class CustomerOwner(ModelSQL, ModelView):
             cls.__rpc__.pop(name, None)
 
 
-class Extension(Workflow, ModelSQL, ModelView):
-    "CRM-4: Customer Extension Request (客户延期)"
+class Extension(ApprovalMixin, Workflow, ModelSQL, ModelView):
+    """CRM-4: Customer Extension Request (客户延期)
+
+    Requested, it goes through the approval rules of hopu.crm.extension
+    (by default the salesperson's direct supervisor); 审批 and 驳回 on the
+    request decide its pending step, the last approval extends the
+    protection period."""
     __name__ = 'hopu.crm.extension'
 
     _states = {'readonly': Eval('state') != 'draft'}
@@ -153,6 +160,9 @@ class Extension(Workflow, ModelSQL, ModelView):
             ('approved', "Approved"),
             ('rejected', "Rejected"),
             ], "State", readonly=True, required=True, sort=False)
+    approvals = fields.One2Many(
+        'hopu.approval', 'document', "Approval Flow", readonly=True,
+        order=[('round', 'ASC'), ('id', 'ASC')])
     del _states
 
     @classmethod
@@ -211,11 +221,15 @@ class Extension(Workflow, ModelSQL, ModelView):
                 values['protection_end'] = customer.protection_end
         return values
 
+    @property
+    def approval_party(self):
+        return self.customer
+
     @classmethod
     @ModelView.button
     @Workflow.transition('draft')
     def draft(cls, extensions):
-        pass
+        Pool().get('hopu.approval').cancel_round(extensions)
 
     @classmethod
     @ModelView.button
@@ -226,11 +240,34 @@ class Extension(Workflow, ModelSQL, ModelView):
                 raise ExtensionError(gettext(
                         'hopu_crm.msg_extension_owner_changed',
                         customer=extension.customer.rec_name))
+        cls.approval_start(extensions)
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('approved')
     def approve(cls, extensions):
+        "Approve the step of the request that waits for the user"
+        cls.approval_decide(
+            [e for e in extensions if e.state == 'requested'], 'approved')
+
+    @classmethod
+    @ModelView.button
+    def reject(cls, extensions):
+        "Reject the step of the request that waits for the user"
+        cls.approval_decide(
+            [e for e in extensions if e.state == 'requested'], 'rejected')
+
+    @classmethod
+    def approval_done(cls, extensions):
+        cls.extend(extensions)
+
+    @classmethod
+    def approval_rejected(cls, extensions):
+        cls.refuse(extensions)
+
+    @classmethod
+    @Workflow.transition('approved')
+    def extend(cls, extensions):
+        "The last step is approved: the protection period is extended"
         pool = Pool()
         Party = pool.get('party.party')
         Date = pool.get('ir.date')
@@ -256,9 +293,9 @@ class Extension(Workflow, ModelSQL, ModelView):
             cls.save(extensions)
 
     @classmethod
-    @ModelView.button
     @Workflow.transition('rejected')
-    def reject(cls, extensions):
+    def refuse(cls, extensions):
+        "A step is rejected"
         pass
 
 

@@ -4,6 +4,8 @@ import datetime as dt
 import threading
 from decimal import Decimal
 
+from sql import Table
+
 from trytond import backend
 from trytond.exceptions import UserError
 from trytond.model.exceptions import AccessError
@@ -35,6 +37,8 @@ class HopuContractTestCase(
         HopuTranslationTestMixin, CompanyTestMixin, ModuleTestCase):
     "Test Hopu Contract module"
     module = 'hopu_contract'
+    # an approval rule without company applies to every company
+    _skip_company_rule = {('hopu.approval.rule', 'company')}
 
     def _customer(self, stage='existing'):
         Party = Pool().get('party.party')
@@ -260,6 +264,89 @@ class HopuContractTestCase(
             Alert.generate(date=dt.date(2026, 12, 10))
             self.assertEqual(mine(), [])
 
+    @with_transaction()
+    def test_con4_migrate_old_approval_tables(self):
+        """CON-4: the rules and steps of the contract flow before
+        hopu_approval move to its tables on update, ids kept"""
+        pool = Pool()
+        Contract = pool.get('hopu.contract')
+        Approval = pool.get('hopu.approval')
+        Rule = pool.get('hopu.approval.rule')
+        cursor = Transaction().connection.cursor()
+        company = create_company()
+        with set_company(company):
+            employee = create_employee(company)
+            lead = create_employee(company, "Lead")
+            employee.supervisor = lead
+            employee.save()
+            contract, = Contract.create([
+                    _contract_values(self._customer(), employee)])
+            audit = ('id INTEGER PRIMARY KEY, create_uid INTEGER, '
+                'create_date TIMESTAMP, write_uid INTEGER, '
+                'write_date TIMESTAMP')
+            cursor.execute(
+                f'CREATE TABLE hopu_contract_approval_rule ({audit}, '
+                'sequence INTEGER, name VARCHAR, document VARCHAR, '
+                'contract_type VARCHAR, min_amount NUMERIC, '
+                'max_amount NUMERIC)')
+            cursor.execute(
+                f'CREATE TABLE hopu_contract_approval_rule_step ({audit}, '
+                'sequence INTEGER, rule INTEGER, name VARCHAR, '
+                'approver_type VARCHAR, level INTEGER, "group" INTEGER, '
+                '"user" INTEGER)')
+            cursor.execute(
+                f'CREATE TABLE hopu_contract_approval ({audit}, '
+                'contract INTEGER, document VARCHAR, round INTEGER, '
+                'sequence INTEGER, name VARCHAR, approver_type VARCHAR, '
+                'level INTEGER, approver_group INTEGER, '
+                'approver_user INTEGER, approver_employee INTEGER, '
+                'state VARCHAR, opened TIMESTAMP, decided_by INTEGER, '
+                'decided TIMESTAMP, comment VARCHAR)')
+            now = dt.datetime.now()
+            old_rule = Table('hopu_contract_approval_rule')
+            cursor.execute(*old_rule.insert(
+                    [old_rule.id, old_rule.create_uid, old_rule.create_date,
+                        old_rule.sequence, old_rule.name, old_rule.document,
+                        old_rule.contract_type, old_rule.min_amount],
+                    [[900, 0, now, 5, "大额服务合同", 'hopu.contract',
+                        'service', Decimal(100000)]]))
+            old_step = Table('hopu_contract_approval_rule_step')
+            cursor.execute(*old_step.insert(
+                    [old_step.id, old_step.create_uid, old_step.create_date,
+                        old_step.sequence, old_step.rule, old_step.name,
+                        old_step.approver_type, old_step.level],
+                    [[901, 0, now, 1, 900, "主管逐级审批", 'supervisor', 2]]))
+            old = Table('hopu_contract_approval')
+            cursor.execute(*old.insert(
+                    [old.id, old.create_uid, old.create_date, old.contract,
+                        old.document, old.round, old.sequence, old.name,
+                        old.approver_type, old.level, old.approver_employee,
+                        old.state],
+                    [[902, 0, now, contract.id, str(contract), 1, 1,
+                        "主管逐级审批", 'supervisor', 1, lead.id, 'pending']]))
+
+            Rule.__register__('hopu_contract')
+            Approval.__register__('hopu_contract')
+
+            rule = Rule(900)
+            self.assertEqual(
+                (rule.name, rule.document, rule.contract_type,
+                    rule.min_amount, [s.level for s in rule.steps]),
+                ("大额服务合同", 'hopu.contract', 'service',
+                    Decimal(100000), [2]))
+            step = Approval(902)
+            self.assertEqual(
+                (step.contract, step.document, step.state,
+                    step.approver_employee, step.document_name,
+                    step.company, step.approver),
+                (contract, contract, 'pending', lead, contract.number,
+                    company, lead.rec_name))
+            # done once: the old tables are kept aside
+            self.assertFalse(backend.TableHandler.table_exist(
+                    'hopu_contract_approval'))
+            self.assertTrue(backend.TableHandler.table_exist(
+                    'hopu_contract_approval_migrated'))
+
     def test_con4_approval_race(self):
         """CON-4: two approvers approving the same step at once (two
         connections on PostgreSQL) record exactly one approval"""
@@ -267,8 +354,8 @@ class HopuContractTestCase(
         with Transaction().start(DB_NAME, 0) as transaction:
             pool.init()
             Contract = pool.get('hopu.contract')
-            Approval = pool.get('hopu.contract.approval')
-            Rule = pool.get('hopu.contract.approval.rule')
+            Approval = pool.get('hopu.approval')
+            Rule = pool.get('hopu.approval.rule')
             Group = pool.get('res.group')
             User = pool.get('res.user')
             Program = pool.get('hopu.program')
@@ -316,7 +403,7 @@ class HopuContractTestCase(
                     with Transaction().start(
                             DB_NAME, user_id, **extras) as transaction:
                         User = pool.get('res.user')
-                        Approval = pool.get('hopu.contract.approval')
+                        Approval = pool.get('hopu.approval')
                         context = User.get_preferences(context_only=True)
                         with transaction.set_context(
                                 context, _check_access=True):
@@ -358,7 +445,7 @@ class HopuContractTestCase(
             sorted(outcomes.values()).count('approved'), 1, outcomes)
         self.assertEqual(len(outcomes), 2, outcomes)
         with Transaction().start(DB_NAME, 0) as transaction:
-            Approval = pool.get('hopu.contract.approval')
+            Approval = pool.get('hopu.approval')
             Contract = pool.get('hopu.contract')
             approved = Approval.search([
                     ('contract', '=', contract_id),

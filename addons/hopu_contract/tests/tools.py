@@ -50,7 +50,7 @@ def create_approval_rule(
         min_amount=None, max_amount=None, config=None):
     """steps: (name, approver_type, value) where value is the level, the
     group or the user"""
-    Rule = Model.get('hopu.contract.approval.rule', config=config)
+    Rule = Model.get('hopu.approval.rule', config=config)
     rule = Rule(name=name, document=document, contract_type=contract_type,
         min_amount=min_amount, max_amount=max_amount)
     for step_name, approver_type, value in steps:
