@@ -14,13 +14,18 @@ Screenshots: var/artifacts/every-screen/<role>/; the time each list, form
 and login takes: var/artifacts/every-screen/timings.txt (reported, not
 asserted); the English found: var/artifacts/every-screen/english.txt.
 
-Not asserted yet (open, for the next round of issue 12 item 3): the English
-in the rows of records of the lists of Tryton's technical administration
-screens, the menus under Tryton's own root ir.menu_administration (系统配置:
-模型, 字段, 计划任务, 组 …), whose records (model names, cron jobs, groups)
-come in English from the official modules. Their labels, headers, tabs,
-buttons and forms are asserted as everywhere else, and the English of their
-rows is still listed in english.txt, marked "technical data, not asserted"."""
+Not asserted: in the lists of Tryton's own technical administration
+(系统配置, the menus under ir.menu_administration), the rows of records that
+are codes or the models' names — not words of the screen but names of what
+the official modules define: an identifier (a module, a field type, a
+button's name), a domain, the source texts of the translations (系统配置 /
+本地化 / 翻译 shows the English it translates), and the description of a
+model (ir.model, and a view named after its model: 'Account Configuration',
+'Ui View Tree Width'), which Tryton's own zh_CN leaves in English or marks
+fuzzy. Every other record name there (groups, rules, sequences, actions …)
+is asserted, as are the labels, headers, tabs, buttons and forms. The rows
+not asserted are listed in english.txt, marked "technical data, not
+asserted"."""
 import asyncio
 import os
 import re
@@ -56,13 +61,24 @@ PARTS = {'admin': 2, 'supervisor': 1, 'salesperson': 1}
 ALLOWED = {
     'Hopu', 'Tryton', 'sao', 'Excel', 'PostgreSQL', 'SQLite', 'LibreOffice',
     'WeChat',
+    # organisations of countries (系统配置 / 国家 / 组织)
+    'Benelux', 'Mercosur',
     # units of measure and the server's host name are data
     'gal', 'min', 'localhost',
     }
 # a login is data, as a code is: the demo's logins may show (「wangfang 的密码」)
 ALLOWED |= {'admin'} | {login for login, *_ in demo.USERS}
+# the names of file formats, which Tryton does not translate (报告's
+# template_extension)
+NAMES = {
+    'OpenDocument Text', 'OpenDocument Spreadsheet',
+    'OpenDocument Presentation', 'OpenDocument Graphics'}
 # how english.txt marks the English of the module docstring's exclusion
 TECHNICAL_DATA = ' [technical data, not asserted]'
+# in a row of a technical list: an identifier, a domain (JSON)
+TECHNICAL_CODE = re.compile(r'^([a-z_][a-z0-9_]*|[\[{].*)$')
+# the screen of the translations: its rows are the English they translate
+TRANSLATIONS = '系统配置 / 本地化 / 翻译'
 WORD = re.compile(r'[A-Za-z]{3,}')
 # a login, an e-mail, a file, a model or field name, a number, an icon's
 # name (tryton-folder): data
@@ -70,6 +86,8 @@ CODE = re.compile(r'\w[._@:/\\]\w|\d|[a-z][A-Z]|^tryton-')
 
 
 def english_words(text):
+    if text.strip() in NAMES:
+        return []
     words = []
     for token in text.split():
         if CODE.search(token):
@@ -102,6 +120,7 @@ class Walk:
         self.menus = []
         self.screen = ''
         self.technical = False
+        self.model_names = set()
         self.shots = 0
         page.on('pageerror', lambda e: self.errors.append(
                 f"page error: {e}"))
@@ -147,9 +166,15 @@ class Walk:
                 # the exclusion of the module's docstring: rows of records
                 # of Tryton's technical administration screens
                 where = f'{self.screen} ({step})'
-                if self.technical and data_row:
+                if self.technical and data_row and self.technical_data(text):
                     where += TECHNICAL_DATA
                 self.english[text].add(where)
+
+    def technical_data(self, text):
+        "Whether a row of a technical list is a code or a model's name"
+        return bool(TECHNICAL_CODE.match(text)
+            or self.screen.startswith(TRANSLATIONS)
+            or re.sub(r' \(.*\)$', '', text) in self.model_names)
 
     async def shoot(self, step):
         self.shots += 1
@@ -196,6 +221,9 @@ class Walk:
 
     async def walk(self):
         self.menus = await self.evaluate('__walk.menus()')
+        if any(m['technical'] for m in self.menus):
+            self.model_names = set(
+                await self.evaluate('__walk.model_names()'))
         for menu in self.menus[self.part::self.parts]:
             self.screen = menu['name']
             self.technical = menu['technical']
