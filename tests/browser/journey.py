@@ -1,9 +1,11 @@
-"""What the manual journeys in the browser share: the demo database of the
-run's backend (tests/support.py backend_uri(), HOPU_TEST_BACKEND), a
-server, Chromium, and the steps a user takes in sao: log in through the
-login dialog, open a menu, click 新建 / 保存, fill a field by its label,
-click a form button. Every step is screenshotted; a page error or a console
-error fails the test."""
+"""What the browser tests share: the demo database of the run's backend
+(tests/support.py backend_uri(), HOPU_TEST_BACKEND) served by a server,
+Debian's Chromium, sao's login dialog (demo_server(), chromium(),
+new_page(), log_in() — every file of tests/browser/ sets up with them);
+and for the manual journeys (JourneyTestCase) the steps a user takes in
+sao: log in through the login dialog, open a menu, click 新建 / 保存, fill
+a field by its label, click a form button. Every step is screenshotted; a
+page error or a console error fails the test."""
 import os
 import re
 import unittest
@@ -21,8 +23,82 @@ CHROMIUM_ARGS = [
     '--disable-background-networking', '--disable-component-update',
     '--disable-sync', '--no-first-run']
 DESKTOP = {'width': 1366, 'height': 900}
+PHONE = {'width': 390, 'height': 844}
 TAB = '#tabcontent > .tab-pane.active'
+# sao's login dialog offers a selector when the server lists several
+# databases, an entry holding the name when there is one
+LOGIN_READY = (
+    "() => document.querySelector('.login-dialog select#database')"
+    "?.options.length"
+    " || document.querySelector('.login-dialog input#database')?.value")
 expect.set_options(timeout=30000)
+
+
+def demo_server(name, add_cleanup, db_uri=None, databases=()):
+    """A fresh demo database `name` (a copy of the demo template, `hopu
+    setup-db NAME --demo`: what `make demo` loads) on db_uri (the
+    run's backend by default) and a server of the web client for it; both
+    go with add_cleanup (a test class's addClassCleanup, or
+    unittest.addModuleCleanup). The server's URL."""
+    db_uri = db_uri or backend_uri()
+    (paths.VAR / 'test-logs').mkdir(parents=True, exist_ok=True)
+    paths.ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    drop_database(name, db_uri)
+    add_cleanup(drop_database, name, db_uri)
+    hopu('setup-db', name, '--db', db_uri, '--demo')
+    server = running_server(db_uri, databases)
+    url = server.__enter__()
+    add_cleanup(server.__exit__, None, None, None)
+    return url
+
+
+def chromium(add_cleanup):
+    "Debian's headless Chromium, closed with add_cleanup"
+    playwright = sync_playwright().start()
+    add_cleanup(playwright.stop)
+    browser = playwright.chromium.launch(
+        executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    add_cleanup(browser.close)
+    return browser
+
+
+def new_page(browser, viewport=DESKTOP, locale='zh-CN', timeout=30000,
+        **kwargs):
+    """A page in a browser window of its own (a user at a desk, or with
+    viewport=PHONE, is_mobile=True, a phone); closing it is the caller's
+    (page.context.close())"""
+    context = browser.new_context(
+        viewport=viewport, locale=locale, **kwargs)
+    page = context.new_page()
+    page.set_default_timeout(timeout)
+    return page
+
+
+def choose_database(page, name):
+    "The login dialog's database: chosen in the selector, or the only one"
+    page.wait_for_function(LOGIN_READY)
+    selector = page.locator('.login-dialog select#database')
+    if selector.is_visible():
+        selector.select_option(name)
+    else:
+        expect(page.locator('.login-dialog input#database')).to_have_value(
+            name)
+
+
+def ask_password(page, name, login):
+    "The login dialog up to sao's prompt for the password, which it returns"
+    choose_database(page, name)
+    page.fill('.login-dialog input#login', login)
+    page.click('.login-dialog button[type=submit]')
+    return page.locator('.ask-dialog').filter(
+        has=page.locator('#ask-dialog-entry'))
+
+
+def log_in(page, name, login, password):
+    "The login dialog: database, 用户名, then the password"
+    ask_password(page, name, login)
+    page.fill('#ask-dialog-entry', password)
+    page.click('.ask-dialog .btn-primary')
 
 
 class JourneyTestCase(unittest.TestCase):
@@ -33,17 +109,8 @@ class JourneyTestCase(unittest.TestCase):
     def setUpClass(cls):
         cls.db_uri = backend_uri()
         cls.name = f'hopu_test_{cls.artifacts.replace("-", "_")}_{os.getpid()}'
-        drop_database(cls.name, cls.db_uri)
-        cls.addClassCleanup(drop_database, cls.name, cls.db_uri)
-        hopu('setup-db', cls.name, '--db', cls.db_uri, '--demo')
-        server = running_server(cls.db_uri)
-        cls.url = server.__enter__()
-        cls.addClassCleanup(server.__exit__, None, None, None)
-        playwright = sync_playwright().start()
-        cls.addClassCleanup(playwright.stop)
-        cls.browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        cls.addClassCleanup(cls.browser.close)
+        cls.url = demo_server(cls.name, cls.addClassCleanup, cls.db_uri)
+        cls.browser = chromium(cls.addClassCleanup)
         cls.folder = paths.ARTIFACTS / cls.artifacts
         cls.folder.mkdir(parents=True, exist_ok=True)
 
@@ -64,12 +131,9 @@ class JourneyTestCase(unittest.TestCase):
     # the browser
 
     def open_page(self, viewport=DESKTOP):
-        context = self.browser.new_context(
-            viewport=viewport, locale='zh-CN', accept_downloads=True)
-        self.addCleanup(context.close)
-        page = context.new_page()
+        page = new_page(self.browser, viewport, accept_downloads=True)
+        self.addCleanup(page.context.close)
         self.pages.append(page)
-        page.set_default_timeout(30000)
         self.pending[page] = 0
 
         def count(request, step):
@@ -105,25 +169,10 @@ class JourneyTestCase(unittest.TestCase):
     # login, logout
 
     def select_database(self, page, name=None):
-        name = name or self.name
-        page.wait_for_function(
-            "() => document.querySelector('.login-dialog select#database')"
-            "?.options.length"
-            " || document.querySelector('.login-dialog input#database')"
-            "?.value")
-        selector = page.locator('.login-dialog select#database')
-        if selector.is_visible():
-            selector.select_option(name)
-        else:
-            expect(page.locator('.login-dialog input#database')).to_have_value(
-                name)
+        choose_database(page, name or self.name)
 
     def database_options(self, page):
-        page.wait_for_function(
-            "() => document.querySelector('.login-dialog select#database')"
-            "?.options.length"
-            " || document.querySelector('.login-dialog input#database')"
-            "?.value")
+        page.wait_for_function(LOGIN_READY)
         selector = page.locator('.login-dialog select#database')
         if selector.is_visible():
             return selector.locator('option').all_inner_texts()
@@ -132,11 +181,7 @@ class JourneyTestCase(unittest.TestCase):
     def login(self, page, login, password, new_password=None, menu=None):
         """The login dialog: database, 用户名, then 密码 (and the new
         password when the administrator set the old one)"""
-        self.select_database(page)
-        page.fill('.login-dialog input#login', login)
-        page.click('.login-dialog button[type=submit]')
-        page.fill('#ask-dialog-entry', password)
-        page.click('.ask-dialog .btn-primary')
+        log_in(page, self.name, login, password)
         if new_password:
             ask = page.locator('.ask-dialog')
             expect(ask).to_be_visible()

@@ -14,19 +14,13 @@ import re
 import unittest
 
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from hopu_cli import demo, paths
 
-from ..support import Client, backend_uri, drop_database, hopu, running_server
+from ..support import Client
+from .journey import DESKTOP, PHONE, chromium, demo_server, log_in, new_page
 
-CHROMIUM = '/usr/bin/chromium'
-CHROMIUM_ARGS = [
-    '--headless', '--no-sandbox', '--disable-gpu',
-    '--disable-background-networking', '--disable-component-update',
-    '--disable-sync', '--no-first-run']
-DESKTOP = {'width': 1366, 'height': 900}
-PHONE = {'width': 390, 'height': 844}
 ARTIFACTS = paths.ARTIFACTS / 'journey-crm'
 
 COLD_VISIT_COMPANY = '深圳市南山区云帆网络科技有限公司'
@@ -42,20 +36,9 @@ _shared = {}
 def setUpModule():
     """One demo database, server and browser for every journey (the demo
     data takes minutes to load)"""
-    db_uri = backend_uri()
     name = f'hopu_test_journey_crm_{os.getpid()}'
-    (paths.VAR / 'test-logs').mkdir(parents=True, exist_ok=True)
-    drop_database(name, db_uri)
-    unittest.addModuleCleanup(drop_database, name, db_uri)
-    hopu('setup-db', name, '--db', db_uri, '--demo')
-    server = running_server(db_uri, [name])
-    url = server.__enter__()
-    unittest.addModuleCleanup(server.__exit__, None, None, None)
-    playwright = sync_playwright().start()
-    unittest.addModuleCleanup(playwright.stop)
-    browser = playwright.chromium.launch(
-        executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-    unittest.addModuleCleanup(browser.close)
+    url = demo_server(name, unittest.addModuleCleanup, databases=[name])
+    browser = chromium(unittest.addModuleCleanup)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     _shared.update(name=name, url=url, browser=browser)
 
@@ -74,10 +57,8 @@ class CRMJourneyTestCase(unittest.TestCase):
 
     def open_page(self, viewport=DESKTOP, **kwargs):
         "A new browser window; its page and console errors fail the test"
-        context = self.browser.new_context(
-            viewport=viewport, locale='zh-CN', **kwargs)
-        page = context.new_page()
-        page.set_default_timeout(20000)
+        page = new_page(self.browser, viewport, timeout=20000, **kwargs)
+        context = page.context
         errors = []
         page.on('pageerror', lambda error: errors.append(str(error)))
         page.on('console', lambda message: (
@@ -93,18 +74,7 @@ class CRMJourneyTestCase(unittest.TestCase):
 
     def login(self, page, login, password=demo.DEMO_PASSWORD):
         "The login dialog: database, login, then the password"
-        page.wait_for_function(
-            "() => document.querySelector('.login-dialog select#database')"
-            "?.options.length"
-            " || document.querySelector('.login-dialog input#database')"
-            "?.value")
-        selector = page.locator('.login-dialog select#database')
-        if selector.is_visible():
-            selector.select_option(self.name)
-        page.fill('.login-dialog input#login', login)
-        page.click('.login-dialog button[type=submit]')
-        page.fill('#ask-dialog-entry', password)
-        page.click('.ask-dialog .btn-primary')
+        log_in(page, self.name, login, password)
         expect(page.locator('#menu')).to_contain_text('客户管理')
 
     def open_menu(self, page, *names):

@@ -1,10 +1,15 @@
 """「皓普ERP管理系统操作手册-系统管理」 in the browser, as the administrator
 does it (SYS-1 … SYS-8): 公司或部门设定, 公司数据库设定, 使用者帐号设定,
 使用者密码设定, 使用者权限设定, 使用者权限复制, 应用程序名设定,
-使用者权限一览表. Screenshots in var/artifacts/journey-admin/."""
+使用者权限一览表 (the list, printed as a PDF and exported as a
+spreadsheet). Screenshots and the report's files in
+var/artifacts/journey-admin/."""
 import os
 import re
+import subprocess
+import zipfile
 
+from lxml import etree
 from playwright.sync_api import expect
 
 from hopu_cli import demo
@@ -12,6 +17,7 @@ from hopu_cli import demo
 from ..support import drop_database
 from .journey import JourneyTestCase
 
+ODS_MIME = b'application/vnd.oasis.opendocument.spreadsheet'
 NEW_PASSWORD = 'Zhao#Min-2026'
 FIRST_PASSWORD = 'Chu#Shi-2026'
 
@@ -178,10 +184,82 @@ class SysadminJourneyTestCase(JourneyTestCase):
         self.save(page)
 
     def overview(self, page):
-        "八、使用者权限一览表: 赵敏's rights in the list (SYS-8)"
+        """八、使用者权限一览表: 赵敏's rights in the list, then the report
+        (用报表的形式反映用户权限明细): printed as a PDF and exported as a
+        spreadsheet, for the user chosen (SYS-8)"""
+        sfx = self.suffix
         self.open_menu(page, '系统管理', '使用者权限一览表')
         tab = self.tab(page)
-        self.search(page, f'帐号: zhaomin{self.suffix}')
-        row = self.row(tab, f'赵敏{self.suffix}')
-        expect(row).to_contain_text(f'客户资料{self.suffix}')
+        self.search(page, f'帐号: zhaomin{sfx}')
+        row = self.row(tab, f'赵敏{sfx}')
+        expect(row).to_contain_text(f'客户资料{sfx}')
         self.screenshot(page, 'overview')
+        # the report's lines: 赵敏's account, the renamed program, its right
+        expected = [f'zhaomin{sfx}', f'赵敏{sfx}', f'客户资料{sfx}', 'CRM-2']
+
+        pdf = self.overview_report(page, '打印', '.pdf')
+        self.assertEqual(pdf.read_bytes()[:5], b'%PDF-')
+        text = subprocess.run(
+            ['pdftotext', '-layout', str(pdf), '-'], check=True,
+            capture_output=True, text=True).stdout
+        for word in ['使用者权限一览表', '查询', *expected]:
+            self.assertIn(word, text)
+        # 刘洋 got 赵敏's rights by the copy, he was not asked for
+        self.assertNotIn('liuyang', text)
+
+        ods = self.overview_report(page, '导出电子表格', '.ods')
+        header, *lines = spreadsheet_rows(ods)
+        line, = [r for r in lines if f'zhaomin{sfx}' in r]
+        for word in expected:
+            self.assertIn(word, line)
+        # the read right granted in 五, and only it
+        marks = dict(zip(header, line))
+        self.assertEqual(
+            [right for right, mark in marks.items() if mark == '\u2713'],
+            ['查询'])
+
+    def overview_report(self, page, button, extension):
+        """打印使用者权限一览表 for 赵敏 only, the wizard's button, the file
+        sao downloads, kept in var/artifacts/journey-admin/"""
+        dialog = self.open_wizard(
+            page, '系统管理', '使用者权限一览表', '打印使用者权限一览表')
+        self.add_to(dialog, '使用者', f'赵敏{self.suffix}')
+        self.screenshot(page, f'overview-{extension[1:]}-asked')
+        # LibreOffice converts the PDF: the first conversion starts it
+        with page.expect_download(timeout=300000) as download:
+            self.button(dialog, button).click()
+        self.wait_idle(page)
+        self.assertTrue(download.value.suggested_filename.endswith(extension))
+        path = self.folder / f'{self._testMethodName}-overview{extension}'
+        download.value.save_as(path)
+        self.screenshot(page, f'overview-{extension[1:]}-downloaded')
+        self.close_downloads(page)
+        return path
+
+    def close_downloads(self, page):
+        "sao's 下载 dialog, when it is still open after the download"
+        for dialog in page.locator('.modal-dialog:visible').all():
+            dialog.locator('.modal-footer button').last.click()
+        expect(page.locator('.modal-dialog:visible')).to_have_count(0)
+
+
+def spreadsheet_rows(path):
+    "The rows of the first sheet of an ODS file, each a list of its texts"
+    namespace = {
+        'table': 'urn:oasis:names:tc:opendocument:xmlns:table:1.0',
+        'text': 'urn:oasis:names:tc:opendocument:xmlns:text:1.0',
+        }
+    with zipfile.ZipFile(path) as ods:
+        if ods.read('mimetype') != ODS_MIME:
+            raise ValueError(f"{path} is not a spreadsheet")
+        content = etree.fromstring(ods.read('content.xml'))
+    table = content.find('.//table:table', namespace)
+    rows = []
+    for row in table.iterfind('.//table:table-row', namespace):
+        cells = []
+        for cell in row.iterfind('table:table-cell', namespace):
+            cells.append(''.join(
+                    ''.join(p.itertext())
+                    for p in cell.iterfind('text:p', namespace)))
+        rows.append(cells)
+    return rows

@@ -6,12 +6,13 @@ administrator set one."""
 import os
 import unittest
 
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from hopu_cli import demo, paths
 
-from ..support import Client, drop_database, hopu, running_server
-from .test_web_client import CHROMIUM, CHROMIUM_ARGS, DESKTOP
+from ..support import Client
+from .journey import ask_password, chromium, demo_server, new_page
+from .test_web_client import DESKTOP
 
 
 class LoginChineseTestCase(unittest.TestCase):
@@ -19,24 +20,13 @@ class LoginChineseTestCase(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.name = f'hopu_test_login_zh_{os.getpid()}'
-        drop_database(cls.name, 'sqlite')
-        cls.addClassCleanup(drop_database, cls.name, 'sqlite')
-        hopu('setup-db', cls.name, '--demo')
-        server = running_server('sqlite')
-        cls.url = server.__enter__()
-        cls.addClassCleanup(server.__exit__, None, None, None)
-        playwright = sync_playwright().start()
-        cls.addClassCleanup(playwright.stop)
-        cls.browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        cls.addClassCleanup(cls.browser.close)
-        paths.ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        cls.url = demo_server(cls.name, cls.addClassCleanup)
+        cls.browser = chromium(cls.addClassCleanup)
 
     def open_page(self):
-        context = self.browser.new_context(viewport=DESKTOP, locale='en-US')
-        self.addCleanup(context.close)
-        page = context.new_page()
-        page.set_default_timeout(30000)
+        "A browser set to English"
+        page = new_page(self.browser, DESKTOP, locale='en-US')
+        self.addCleanup(page.context.close)
         page.goto(self.url + '/')
         return page
 
@@ -44,17 +34,7 @@ class LoginChineseTestCase(unittest.TestCase):
         dialog = page.locator('.login-dialog')
         expect(dialog.locator('label[for=database]')).to_have_text('数据库')
         expect(dialog.locator('label[for=login]')).to_have_text('用户名')
-        page.wait_for_function(
-            "() => document.querySelector('.login-dialog select#database')"
-            ".options.length"
-            " || document.querySelector('.login-dialog input#database').value")
-        selector = page.locator('.login-dialog select#database')
-        if selector.is_visible():
-            selector.select_option(self.name)
-        page.fill('.login-dialog input#login', login)
-        page.click('.login-dialog button[type=submit]')
-        return page.locator('.ask-dialog').filter(
-            has=page.locator('#ask-dialog-entry'))
+        return ask_password(page, self.name, login)
 
     def test_password_prompt_in_chinese(self):
         "ERP-8: 王芳's browser is English, the login speaks Chinese"

@@ -5,19 +5,13 @@ Screenshots are kept in var/artifacts/."""
 import os
 import unittest
 
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from hopu_cli import demo, paths
 
-from ..support import drop_database, hopu, running_server
+from .journey import PHONE, chromium, demo_server, log_in, new_page
 
-CHROMIUM = '/usr/bin/chromium'
-CHROMIUM_ARGS = [
-    '--headless', '--no-sandbox', '--disable-gpu',
-    '--disable-background-networking', '--disable-component-update',
-    '--disable-sync', '--no-first-run']
 DESKTOP = {'width': 1366, 'height': 768}
-PHONE = {'width': 390, 'height': 844}
 
 
 class WebClientTestCase(unittest.TestCase):
@@ -25,25 +19,12 @@ class WebClientTestCase(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.name = f'hopu_test_browser_{os.getpid()}'
-        drop_database(cls.name, 'sqlite')
-        cls.addClassCleanup(drop_database, cls.name, 'sqlite')
-        hopu('setup-db', cls.name, '--demo')
-        server = running_server('sqlite')
-        cls.url = server.__enter__()
-        cls.addClassCleanup(server.__exit__, None, None, None)
-        playwright = sync_playwright().start()
-        cls.addClassCleanup(playwright.stop)
-        cls.browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        cls.addClassCleanup(cls.browser.close)
-        paths.ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        cls.url = demo_server(cls.name, cls.addClassCleanup)
+        cls.browser = chromium(cls.addClassCleanup)
 
     def open_page(self, viewport, **kwargs):
-        context = self.browser.new_context(
-            viewport=viewport, locale='zh-CN', **kwargs)
-        self.addCleanup(context.close)
-        page = context.new_page()
-        page.set_default_timeout(30000)
+        page = new_page(self.browser, viewport, **kwargs)
+        self.addCleanup(page.context.close)
         page.goto(self.url + '/')
         return page
 
@@ -51,22 +32,7 @@ class WebClientTestCase(unittest.TestCase):
         "The login dialog: database selector, login, then the password"
         dialog = page.locator('.login-dialog')
         expect(dialog.locator('label[for=database]')).to_have_text('数据库')
-        # sao offers a selector when there are several databases, an entry
-        # holding the name when there is one
-        page.wait_for_function(
-            "() => document.querySelector('.login-dialog select#database')"
-            ".options.length"
-            " || document.querySelector('.login-dialog input#database').value")
-        selector = page.locator('.login-dialog select#database')
-        if selector.is_visible():
-            selector.select_option(self.name)
-        else:
-            entry = page.locator('.login-dialog input#database')
-            expect(entry).to_have_value(self.name)
-        page.fill('.login-dialog input#login', login)
-        page.click('.login-dialog button[type=submit]')
-        page.fill('#ask-dialog-entry', password)
-        page.click('.ask-dialog .btn-primary')
+        log_in(page, self.name, login, password)
         expect(page.locator('#menu')).to_contain_text(menu)
 
     def open_menu(self, page, *names):

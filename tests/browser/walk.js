@@ -95,6 +95,14 @@ window.__walk = (() => {
                 technical: technical.includes(m.id)}));
         },
 
+        // the descriptions of the models (ir.model), as sao shows them
+        async model_names() {
+            const session = Sao.Session.current_session;
+            const models = await rpc('model.ir.model.search_read', [
+                [], 0, null, null, ['string'], session.context]);
+            return models.map(m => m.string);
+        },
+
         async open_menu(id) {
             const actions = await rpc('model.ir.action.keyword.get_keyword',
                 ['tree_open', ['ir.ui.menu', id], {}]);
