@@ -68,7 +68,7 @@ class ContractJourneyTestCase(JourneyTestCase):
         self.assertEqual(english, [], msg=f"English on the screen {name}")
 
     def test_contract_journey(self):
-        "CON-1 … CON-4: the manual's part 2, step by step"
+        "CON-1 … CON-8: the manual's part 2, step by step"
         wangfang = self.open_page()
         self.login(wangfang, 'wangfang', demo.DEMO_PASSWORD, menu='合同管理')
         service = self.service_contract(wangfang)
