@@ -12,7 +12,7 @@ from decimal import Decimal
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Workflow, fields
 from trytond.pool import Pool
-from trytond.pyson import Eval, If
+from trytond.pyson import Bool, Eval, If
 from trytond.transaction import Transaction
 
 from .contract import (
@@ -204,7 +204,10 @@ class Change(OrderMixin, Workflow, ModelSQL, ModelView):
     salesperson = fields.Many2One(
         'company.employee', "Salesperson", required=True, states=_draft)
     payment_terms = fields.Text("Payment Terms", states=_draft)
-    delivery_terms = fields.Text("Delivery Terms", states=_draft)
+    delivery_terms = fields.Text("Delivery Terms", states={
+            'readonly': Eval('state') != 'draft',
+            'invisible': Eval('contract_type') != 'product',
+            })
     description = fields.Text("Remarks", states=_draft)
     lines = fields.One2Many(
         'hopu.contract.change.line', 'change', "Lines", states=_draft)
@@ -248,9 +251,24 @@ class Change(OrderMixin, Workflow, ModelSQL, ModelView):
             return
         for name in CHANGE_FIELDS:
             setattr(self, name, getattr(self.contract, name))
-        self.lines = [Line(**l.line_values()) for l in self.contract.lines]
+        lines = []
+        for contract_line in self.contract.lines:
+            line = Line(**contract_line.line_values())
+            # the client shows what it receives: the computed columns too
+            line.contract_type = self.contract.type
+            line.amount = line.on_change_with_amount()
+            lines.append(line)
+        self.lines = lines
         self.commissions = [Commission(**c.commission_values())
             for c in self.contract.commissions]
+
+    @fields.depends('lines', 'amount')
+    def on_change_lines(self):
+        "The amount follows the lines, as on the contract"
+        if self.lines:
+            self.amount = sum(
+                (getattr(l, 'amount', None) or 0 for l in self.lines),
+                Decimal(0))
 
     @property
     def approval_amount(self):
@@ -376,6 +394,22 @@ class ChangeLine(ParentLockedMixin, LineMixin, ModelSQL, ModelView):
     change = fields.Many2One(
         'hopu.contract.change', "Change Order", required=True,
         ondelete='CASCADE')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        # As on the contract's lines: in the order's editable list the
+        # parent's type is known before the computed one of a new line
+        contract_type = Eval('_parent_change', {}).get(
+            'contract_type', Eval('contract_type'))
+        cls.product.states = {
+            'required': contract_type == 'product',
+            'invisible': contract_type != 'product',
+            }
+        cls.unit.states = {
+            'required': Bool(Eval('product')),
+            'invisible': contract_type != 'product',
+            }
 
     @fields.depends('change', '_parent_change.contract_type')
     def on_change_with_contract_type(self, name=None):
