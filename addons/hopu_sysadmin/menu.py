@@ -8,6 +8,7 @@ would show to everyone: a global record rule on ir.ui.menu hides them from
 every user outside Tryton's Administration group, on search and on read."""
 from trytond.cache import Cache
 from trytond.pool import Pool, PoolMeta
+from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
 
@@ -27,10 +28,17 @@ class Menu(metaclass=PoolMeta):
         transaction = Transaction()
         if (transaction.check_access and menus
                 and not transaction.context.get('_hopu_menu_children')):
+            # one search for the visible children of every menu without
+            # action, instead of one per menu
+            empty = [m.id for m in menus if not m.action_keywords]
+            with_children = set()
             with transaction.set_context(_hopu_menu_children=True):
-                menus = [m for m in menus
-                    if m.action_keywords or cls.search(
-                        [('parent', '=', m.id)], limit=1, order=[])]
+                for sub_ids in grouped_slice(empty, 1000):
+                    with_children.update(
+                        c.parent.id for c in cls.search(
+                            [('parent', 'in', list(sub_ids))], order=[]))
+            menus = [m for m in menus
+                if m.action_keywords or m.id in with_children]
         if count:
             return len(menus)
         return menus
