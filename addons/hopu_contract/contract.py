@@ -770,19 +770,13 @@ class Contract(ApprovalDocumentMixin, Workflow, ModelSQL, ModelView):
             sale.on_change_party()
             lines = []
             for line in contract.lines:
-                # the product's taxes and defaults as a sale line entered
-                # by hand, then the contract's agreed quantity and price
                 sale_line = SaleLine(
                     type='line',
                     product=line.product,
-                    sale=sale,
-                    description=line.description)
-                sale_line.on_change_product()
-                sale_line.quantity = line.quantity
-                sale_line.unit = line.unit
-                sale_line.on_change_quantity()
-                sale_line.unit_price = line.unit_price
-                sale_line.description = line.description
+                    description=line.description,
+                    quantity=line.quantity,
+                    unit=line.unit,
+                    unit_price=line.unit_price)
                 lines.append(sale_line)
             sale.lines = lines
             sales.append(sale)
