@@ -98,13 +98,16 @@ class Alert(ModelSQL, ModelView):
     def get_description(self, name):
         # The list reads description and rec_name (the same text): each
         # alert's text is made once per request
+        # (in the language of the moment: the digest writes to each user in
+        # their own)
         memo = transaction_memo('hopu_crm_alert_description')
-        if self.id is None or self.id < 0 or self.id not in memo:
+        key = (self.id, Transaction().language)
+        if self.id is None or self.id < 0 or key not in memo:
             description = getattr(self, f'_description_{self.kind}')()
             if self.id is None or self.id < 0:
                 return description
-            memo[self.id] = description
-        return memo[self.id]
+            memo[key] = description
+        return memo[key]
 
     def _description_overdue_visit(self):
         return gettext('hopu_crm.msg_alert_overdue_visit',
