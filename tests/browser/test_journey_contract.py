@@ -426,7 +426,9 @@ class ContractJourneyTestCase(JourneyTestCase):
         self.open_menu(page, '合同管理', '待我审批')
         self.screenshot(page, f'{login}-inbox')
         tab = self.tab(page)
-        expect(self.row(tab, number)).to_contain_text(f'{document},{number}')
+        # the inbox's 单据类型 and 单据 columns, side by side
+        expect(self.row(tab, number)).to_contain_text(
+            re.compile(re.escape(document) + r'\s*' + re.escape(number)))
         self.open_row(page, number)
         self.fill(tab, '审批意见', '同意')
         self.screenshot(page, f'{login}-approving')
