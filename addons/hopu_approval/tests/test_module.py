@@ -1,11 +1,8 @@
 # This file is part of Hopu ERP-CRM.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
 import datetime as dt
-import threading
 from decimal import Decimal
 
-from trytond import backend
-from trytond.exceptions import UserError
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, create_employee, set_company)
 from trytond.modules.hopu_sysadmin.tests import HopuTranslationTestMixin
@@ -13,9 +10,10 @@ from trytond.pool import Pool
 from trytond.pyson import PYSONEncoder
 from trytond.sendmail import SMTPDataManager
 from trytond.tests.test_tryton import DB_NAME, ModuleTestCase, with_transaction
-from trytond.transaction import Transaction, TransactionError
+from trytond.transaction import Transaction
 
 from ..exceptions import ApprovalError, ApprovalRuleValidationError
+from .race import decide_at_once
 
 
 class MailBox(SMTPDataManager):
@@ -340,51 +338,12 @@ class HopuApprovalTestCase(
             user_ids = [u.id for u in users]
             transaction.commit()
 
-        concurrent = backend.name == 'postgresql'
-        barrier = threading.Barrier(2 if concurrent else 1)
-        outcomes = {}
+        def read(pool):
+            return pool.get('hopu.crm.extension')(extension_id)
 
-        def approve(user_id):
-            extras, first = {}, True
-            for _ in range(50):
-                try:
-                    with Transaction().start(
-                            DB_NAME, user_id, **extras) as transaction:
-                        Extension = pool.get('hopu.crm.extension')
-                        with transaction.set_context(_check_access=True):
-                            extension = Extension(extension_id)
-                            if first:
-                                first = False
-                                barrier.wait(timeout=30)
-                            try:
-                                Extension.approval_decide(
-                                    [extension], 'approved')
-                            except TransactionError as e:
-                                transaction.rollback()
-                                e.fix(extras)
-                                continue
-                            transaction.commit()
-                            outcomes[user_id] = 'approved'
-                            return
-                except UserError as e:
-                    outcomes[user_id] = type(e).__name__
-                    return
-                except backend.DatabaseOperationalError:
-                    continue
-            outcomes[user_id] = 'gave up'
-
-        threads = [threading.Thread(target=approve, args=(u,))
-            for u in user_ids]
-        if concurrent:
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join()
-        else:
-            # SQLite in memory is one connection: one approver after the
-            # other, the second must be refused all the same
-            for user_id in user_ids:
-                approve(user_id)
+        def decide(pool, extension):
+            extension.__class__.approval_decide([extension], 'approved')
+        outcomes = decide_at_once(user_ids, read, decide)
 
         self.assertEqual(
             sorted(outcomes.values()).count('approved'), 1, outcomes)

@@ -1,7 +1,6 @@
 # This file is part of Hopu ERP-CRM.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
 import datetime as dt
-import threading
 from decimal import Decimal
 
 from sql import Table
@@ -11,13 +10,14 @@ from trytond.exceptions import UserError
 from trytond.model.exceptions import AccessError
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, create_employee, set_company)
+from trytond.modules.hopu_approval.tests.race import decide_at_once
 from trytond.modules.hopu_crm.tests.alert_tests import chinese, commit_mails
 from trytond.modules.hopu_sysadmin.tests import HopuTranslationTestMixin
 from trytond.modules.hopu_sysadmin.tests.mail import smtp_server
 from trytond.pool import Pool
 from trytond.sendmail import SMTPDataManager
 from trytond.tests.test_tryton import DB_NAME, ModuleTestCase, with_transaction
-from trytond.transaction import Transaction, TransactionError
+from trytond.transaction import Transaction
 
 
 def _contract_values(party, employee, **values):
@@ -392,54 +392,14 @@ class HopuContractTestCase(
             user_ids = [u.id for u in users]
             transaction.commit()
 
-        concurrent = backend.name == 'postgresql'
-        barrier = threading.Barrier(2 if concurrent else 1)
-        outcomes = {}
+        def read(pool):
+            step = pool.get('hopu.approval')(step_id)
+            step.state  # both read it pending, then click
+            return step
 
-        def approve(user_id):
-            extras, first = {}, True
-            for _ in range(50):
-                try:
-                    with Transaction().start(
-                            DB_NAME, user_id, **extras) as transaction:
-                        User = pool.get('res.user')
-                        Approval = pool.get('hopu.approval')
-                        context = User.get_preferences(context_only=True)
-                        with transaction.set_context(
-                                context, _check_access=True):
-                            step = Approval(step_id)
-                            step.state  # both read it pending, then click
-                            if first:
-                                first = False
-                                barrier.wait(timeout=30)
-                            try:
-                                Approval.approve([step])
-                            except TransactionError as e:
-                                transaction.rollback()
-                                e.fix(extras)
-                                continue
-                            transaction.commit()
-                            outcomes[user_id] = 'approved'
-                            return
-                except UserError as e:
-                    outcomes[user_id] = type(e).__name__
-                    return
-                except backend.DatabaseOperationalError:
-                    continue
-            outcomes[user_id] = 'gave up'
-
-        threads = [threading.Thread(target=approve, args=(u,))
-            for u in user_ids]
-        if concurrent:
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join()
-        else:
-            # SQLite in memory is one connection: one approver after the
-            # other, the second must be refused all the same
-            for user_id in user_ids:
-                approve(user_id)
+        def decide(pool, step):
+            step.__class__.approve([step])
+        outcomes = decide_at_once(user_ids, read, decide)
 
         self.assertEqual(
             sorted(outcomes.values()).count('approved'), 1, outcomes)
