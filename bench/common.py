@@ -46,10 +46,10 @@ def exists(database):
 
 
 def setup_database(database, db, demo=False):
-    "A new database with every Hopu module (hopu setup-db), and the demo"
-    subprocess.run([HOPU, 'setup-db', database, '--db', db], check=True)
-    if demo:
-        subprocess.run([HOPU, 'load-demo', database, '--db', db], check=True)
+    """A new database with every Hopu module (hopu setup-db), with the demo
+    data when demo (a copy of the demo template, hopu setup-db --demo)"""
+    subprocess.run([HOPU, 'setup-db', database, '--db', db]
+        + (['--demo'] if demo else []), check=True)
 
 
 def drop(database):

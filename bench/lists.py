@@ -8,7 +8,7 @@ customers, daily reports, contact records, opportunities, contracts,
         [--name hopu_bench_lists] [--copies 500] [--repeat 30] [--keep]
         [--only LABEL]
 
-Creates the database with `hopu setup-db` and `hopu load-demo`, scales the
+Creates the database with `hopu setup-db --demo`, scales the
 demo up with bench/crm_data.py (scale_demo: every customer, contact, daily
 report, contact record, opportunity, contract, approval step and alert
 copied --copies times, 3 copies in 4 owned by salespeople outside the

@@ -4,10 +4,11 @@ browser for the login and for each main list and form of the demo data.
     .venv/bin/python bench/web_client.py [--db sqlite] [--name hopu_bench_web]
         [--runs 3] [--keep] [--rpc]
 
-Creates the demo database as `make demo` does (`hopu setup-db` + `hopu
-load-demo`; --keep reuses it and keeps it), starts `hopu serve` on a free
-port as the browser tests do, and in a headless Chromium (Playwright, the
-Debian chromium) for 王芳 (wangfang) and 张伟 (zhangwei), each run in a new
+Creates the demo database (`hopu setup-db --demo`, a copy of the demo
+template: what `make demo` loads; --keep reuses it and keeps it), starts
+`hopu serve` on a free port as the browser tests do, and in a headless
+Chromium (Playwright, the Debian chromium) for 王芳 (wangfang) and 张伟
+(zhangwei), each run in a new
 browser profile (empty cache, as at a first visit):
 
 - page: from the address typed to the login dialog ready (sao and its
@@ -296,8 +297,7 @@ def main():
         check=False).returncode == 0
     if not reuse:
         drop_database(args.name, args.db)
-        hopu('setup-db', args.name, '--db', args.db)
-        hopu('load-demo', args.name, '--db', args.db)
+        hopu('setup-db', args.name, '--db', args.db, '--demo')
     rpc_log = {} if args.rpc else None
     try:
         with running_server(args.db) as url, sync_playwright() as playwright:
