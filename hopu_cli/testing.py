@@ -27,6 +27,14 @@ TEST_TEMPLATE_PREFIX = 'hopu_t{}_'.format(
     hashlib.sha256(str(paths.ROOT).encode()).hexdigest()[:6])
 
 
+# The test databases' sessions (libpq reads PGOPTIONS in every process of
+# a job: the tests, the servers they start, the commands they run): a
+# commit does not wait for its WAL to reach the disk (3 ms a commit on this
+# machine's disk; a crash loses the last commits of a test database, which
+# is thrown away anyway), and no JIT compilation of the tests' small queries
+TEST_PG_OPTIONS = '-c synchronous_commit=off -c jit=off'
+
+
 class PostgreSQLUnavailable(Exception):
     pass
 
@@ -193,6 +201,28 @@ def deprecations_as_errors():
     warnings.warn = hopu_warn
 
 
+class _TimedResult(unittest.TextTestResult):
+    "A result that keeps each test's wall time, to show the slowest"
+
+    def startTest(self, test):
+        self._started = time.monotonic()
+        super().startTest(test)
+
+    def stopTest(self, test):
+        super().stopTest(test)
+        self.__dict__.setdefault('durations', []).append(
+            (time.monotonic() - self._started, test.id()))
+
+    def print_slowest(self, stream, elapsed, count=15):
+        durations = sorted(getattr(self, 'durations', []), reverse=True)
+        in_tests = sum(seconds for seconds, _ in durations)
+        stream.write(f"\n{in_tests:.1f}s in the tests, "
+            f"{elapsed - in_tests:.1f}s in the set-ups of their classes\n")
+        stream.write(f"\nSlowest {min(count, len(durations))} tests:\n")
+        for seconds, name in durations[:count]:
+            stream.write(f"{seconds:8.1f}s  {name}\n")
+
+
 def run_worker(backend, target, result_file, patterns=None, failfast=False):
     """In a child process: run one target on one backend and write counts.
     The backend 'browser' (all browser files in one process, on SQLite)
@@ -224,8 +254,11 @@ def run_worker(backend, target, result_file, patterns=None, failfast=False):
     suite = loader.loadTestsFromNames(_suites(target))
     # warnings=False: the filters of deprecations_as_errors stay
     runner = unittest.TextTestRunner(
-        stream=sys.stdout, verbosity=2, failfast=failfast, warnings=False)
+        stream=sys.stdout, verbosity=2, failfast=failfast, warnings=False,
+        resultclass=_TimedResult)
+    started = time.monotonic()
     result = runner.run(suite)
+    result.print_slowest(sys.stdout, time.monotonic() - started)
     counts = {
         'run': result.testsRun,
         'failures': len(result.failures) + len(result.unexpectedSuccesses),
@@ -392,6 +425,8 @@ def main(args):
     jobs = _longest_first(_jobs(args, backends))
     if any(b == 'postgresql' for b, _ in jobs):
         ensure_postgresql()
+        os.environ['PGOPTIONS'] = ' '.join(
+            filter(None, [os.environ.get('PGOPTIONS'), TEST_PG_OPTIONS]))
         drop_stale_test_templates()
     workers = max(1, int(
             getattr(args, 'jobs', None) or os.environ.get('HOPU_TEST_JOBS')

@@ -333,10 +333,19 @@ class JourneyTestCase(unittest.TestCase):
         widget = scope.locator('.form-many2many').filter(
             has=page.locator('.form-many2many-string', has_text=label)).first
         entry = widget.locator('.form-many2many-toolbar input').first
+        item = widget.locator(
+            '.dropdown-completion li:visible', has_text=text).first
         entry.fill(text)
         self.wait_idle(page)
-        widget.locator(
-            '.dropdown-completion li:visible', has_text=text).first.click()
+        try:
+            item.wait_for(timeout=5000)
+        except PlaywrightTimeout:
+            # the text was filled before the widget listened (a wizard's
+            # form still loading): typed again key by key, as a user would
+            entry.fill('')
+            entry.press_sequentially(text, delay=50)
+            self.wait_idle(page)
+        item.click()
         self.wait_idle(page)
         expect(widget.locator('tbody')).to_contain_text(text)
 
