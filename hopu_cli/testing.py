@@ -206,18 +206,32 @@ class _TimedResult(unittest.TextTestResult):
 
     def startTest(self, test):
         self._started = time.monotonic()
+        # the time since the last test: the set-up of this test's class
+        # or module (a database made, a server started)
+        previous = getattr(self, '_stopped', getattr(self, '_run_start', None))
+        if previous is not None and self._started - previous > 1:
+            self.__dict__.setdefault('durations', []).append(
+                (self._started - previous,
+                    f'(set-up) {type(test).__module__}.'
+                    f'{type(test).__qualname__}'))
         super().startTest(test)
+
+    def startTestRun(self):
+        self._run_start = time.monotonic()
+        super().startTestRun()
 
     def stopTest(self, test):
         super().stopTest(test)
+        self._stopped = time.monotonic()
         self.__dict__.setdefault('durations', []).append(
-            (time.monotonic() - self._started, test.id()))
+            (self._stopped - self._started, test.id()))
 
-    def print_slowest(self, stream, elapsed, count=15):
+    def print_slowest(self, stream, elapsed, count=20):
         durations = sorted(getattr(self, 'durations', []), reverse=True)
-        in_tests = sum(seconds for seconds, _ in durations)
+        in_tests = sum(seconds for seconds, name in durations
+            if not name.startswith('(set-up)'))
         stream.write(f"\n{in_tests:.1f}s in the tests, "
-            f"{elapsed - in_tests:.1f}s in the set-ups of their classes\n")
+            f"{elapsed - in_tests:.1f}s in set-ups and tear-downs\n")
         stream.write(f"\nSlowest {min(count, len(durations))} tests:\n")
         for seconds, name in durations[:count]:
             stream.write(f"{seconds:8.1f}s  {name}\n")
@@ -245,6 +259,16 @@ def run_worker(backend, target, result_file, patterns=None, failfast=False):
     sys.path.insert(0, str(paths.ROOT))
     if backend == 'postgresql':
         _pg_template_cache(db_uri)
+    from trytond.tests import test_tryton, tools
+
+    from . import test_cache
+    activated = test_cache.install(test_tryton, tools)
+    if target == CACHE:
+        count = test_cache.warm(activated, paths.HOPU_MODULES)
+        print(f"{count} module sets activated and cached")
+        Path(result_file).write_text(json.dumps(
+                {'run': 0, 'failures': 0, 'errors': 0, 'skipped': 0}))
+        return 0
     deprecations_as_errors()
 
     loader = unittest.TestLoader()
@@ -375,7 +399,7 @@ def _longest_first(jobs):
 
     def key(job):
         backend, target = job
-        return (-durations.get(f'{backend}/{target}', -1),
+        return (target != CACHE, -durations.get(f'{backend}/{target}', -1),
             target.startswith('browser'), -fallback.get(backend, 0),
             target != 'tests')
     return sorted(jobs, key=key)
@@ -400,10 +424,25 @@ def _save_durations(results):
 DEFAULT_JOBS = os.cpu_count() or 1
 
 
+# The first job of a backend: the test databases of the module sets,
+# activated once (hopu_cli/test_cache.py); that backend's module and
+# cross-module jobs start when it is done, the browser jobs at once
+CACHE = 'cache'
+
+
+def _needs(job):
+    "The job a job waits for"
+    backend, target = job
+    if target == CACHE or target.startswith('browser'):
+        return None
+    return (backend, CACHE)
+
+
 def _jobs(args, backends):
     "The (backend, target) jobs asked for"
     targets = args.module or paths.HOPU_MODULES + ['tests']
-    jobs = []
+    jobs = [(b, CACHE) for b in backends if any(
+                not t.startswith('browser') for t in targets)]
     for target in targets:
         if target == 'browser':
             jobs += browser_jobs(backends)
@@ -434,18 +473,30 @@ def main(args):
 
     results = []
     queue = list(jobs)
-    lock = threading.Lock()
+    done = set()
+    lock = threading.Condition()
     start = time.monotonic()
+
+    def ready(job):
+        return _needs(job) is None or _needs(job) in done or (
+            _needs(job) not in jobs)
 
     def run_jobs():
         while True:
             with lock:
+                while queue and not any(ready(j) for j in queue):
+                    lock.wait()
                 if not queue:
                     return
-                backend, target = queue.pop(0)
-            backend, target, counts = _run_job(backend, target, args)
+                job = next(j for j in queue if ready(j))
+                queue.remove(job)
+            backend, target, counts = _run_job(*job, args)
             failed = counts['failures'] + counts['errors'] or counts['code']
             with lock:
+                # a failed cache job lets the others run: they make their
+                # databases themselves
+                done.add(job)
+                lock.notify_all()
                 results.append((backend, target, counts))
                 print(f"[{'FAIL' if failed else 'ok'}] {backend:<10} "
                     f"{target:<28} {counts['run']:>4} tests "
