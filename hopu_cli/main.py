@@ -50,14 +50,20 @@ def cmd_load_demo(args):
 
 def cmd_demo(args):
     from . import database
-    created = database.setup(args.name, args.db)
-    print(f"{args.name}: {'created' if created else 'reused'}", flush=True)
-    # Demo data in a child process: the server below must start with a
-    # clean pool
-    import subprocess
-    subprocess.run([
-            sys.executable, '-m', 'hopu_cli.main', 'load-demo', args.name,
-            '--db', args.db or 'sqlite'], check=True)
+    if not database.exists(args.name, args.db):
+        # a copy of the demo template (made once a day and per change of
+        # the sources: the modules activated, then the demo data loaded)
+        database.create_demo(args.name, args.db)
+        print(f"{args.name}: created with the demo data", flush=True)
+    else:
+        database.setup(args.name, args.db)
+        print(f"{args.name}: reused", flush=True)
+        # Demo data in a child process: the server below must start with a
+        # clean pool
+        import subprocess
+        subprocess.run([
+                sys.executable, '-m', 'hopu_cli.main', 'load-demo',
+                args.name, '--db', args.db or 'sqlite'], check=True)
     if args.no_serve:
         return
     print(f"Serving http://{args.listen}/ (database {args.name}); "

@@ -187,17 +187,19 @@ _demo_databases = {}
 
 
 def demo_database():
-    """The demo database of this run's backend, made once per test process
-    as `make demo` makes it: `hopu setup-db` + `hopu load-demo`, then both
-    again (what a second `make demo` does). Return its name and what the
-    four commands printed."""
+    """The demo database of this run's backend, made once per test process:
+    `hopu setup-db --demo` (a copy of the demo template, which `hopu
+    setup-db` + `hopu load-demo` made: the browser tests' databases are
+    copies of the same), then `hopu setup-db` + `hopu load-demo` again (what
+    a second `make demo` does). Return its name and what the three commands
+    printed."""
     db_uri = backend_uri()
     if db_uri not in _demo_databases:
         name = f'hopu_test_demo_{os.getpid()}'
         drop_database(name, db_uri)
         atexit.register(drop_database, name, db_uri)
-        outputs = []
-        for command in ['setup-db', 'load-demo'] * 2:
+        outputs = [hopu('setup-db', name, '--db', db_uri, '--demo').stdout]
+        for command in ['setup-db', 'load-demo']:
             outputs.append(hopu(command, name, '--db', db_uri).stdout)
         _demo_databases[db_uri] = name, outputs
     return _demo_databases[db_uri]
