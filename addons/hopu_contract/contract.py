@@ -334,8 +334,7 @@ class Contract(
 
     @classmethod
     def create(cls, vlist):
-        # Kept: preprocess_values runs without the access check, only here is
-        # it known that a client sent the values (its internal ones dropped)
+        # Kept: only here, not in preprocess_values, is a client's call known
         if not is_internal():
             vlist = [{
                     **{k: v for k, v in values.items()

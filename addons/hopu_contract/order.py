@@ -88,8 +88,7 @@ class OrderMixin(ApprovalDocumentMixin):
 
     @classmethod
     def create(cls, vlist):
-        # Kept: preprocess_values runs without the access check, only here is
-        # it known that a client sent the values (its state is dropped)
+        # Kept: only here, not in preprocess_values, is a client's call known
         if not is_internal():
             vlist = [{**values, 'state': 'draft'} for values in vlist]
         return super().create(vlist)
