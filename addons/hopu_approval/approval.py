@@ -184,11 +184,14 @@ class ApprovalRule(sequence_ordered(), ModelSQL, ModelView):
     company = fields.Many2One(
         'company.company', "Company", ondelete='CASCADE',
         help="Leave empty for every company.")
-    min_amount = fields.Numeric(
-        "From Amount", digits=(16, 2),
+    currency = fields.Function(
+        fields.Many2One('currency.currency', "Currency"),
+        'on_change_with_currency')
+    min_amount = Monetary(
+        "From Amount", currency='currency', digits='currency',
         help="The rule applies from this amount on (included).")
-    max_amount = fields.Numeric(
-        "Below Amount", digits=(16, 2),
+    max_amount = Monetary(
+        "Below Amount", currency='currency', digits='currency',
         help="The rule applies below this amount (excluded).")
     condition = fields.Char(
         "Condition",
@@ -206,6 +209,18 @@ class ApprovalRule(sequence_ordered(), ModelSQL, ModelView):
     @classmethod
     def get_documents(cls):
         return approval_documents()
+
+    @fields.depends('company')
+    def on_change_with_currency(self, name=None):
+        "The currency of the amount bands: the rule's company's or the user's"
+        pool = Pool()
+        Company = pool.get('company.company')
+        company = self.company
+        if not company:
+            company_id = Transaction().context.get('company')
+            if company_id is not None and company_id >= 0:
+                company = Company(company_id)
+        return company.currency if company else None
 
     @classmethod
     def validate_fields(cls, rules, field_names):
@@ -408,6 +423,18 @@ class Approval(ModelSQL, ModelView):
     @classmethod
     def get_documents(cls):
         return approval_documents()
+
+    @fields.depends('company')
+    def on_change_with_currency(self, name=None):
+        "The currency of the amount bands: the rule's company's or the user's"
+        pool = Pool()
+        Company = pool.get('company.company')
+        company = self.company
+        if not company:
+            company_id = Transaction().context.get('company')
+            if company_id is not None and company_id >= 0:
+                company = Company(company_id)
+        return company.currency if company else None
 
     @classmethod
     def get_readable_documents(cls):

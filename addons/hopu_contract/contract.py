@@ -1,25 +1,29 @@
 # This file is part of Hopu ERP-CRM.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
-"""CON-1 service contracts, CON-3 product sales contracts, CON-2 commission
-accrual, CON-7 renewal, CON-8 closing and the versions CON-5 leaves.
+"""The contract (CON-1 service contracts, CON-3 product sales contracts):
+its workflow from draft to approval (CON-4), renewal (CON-7) and closing
+(CON-8), and its entry rules (CON-9).
 
 A contract is edited only in draft. Once submitted it changes only through
 its approval (CON-4), its change orders (CON-5), its termination order
-(CON-6) or closing (CON-8): the write and delete overrides refuse anything
-else on the server, whatever the client shows."""
+(CON-6) or closing (CON-8): check_modification refuses anything else on the
+server, whatever the client shows. Its lines are in contract_line.py, its
+commission shares in commission.py, its versions in version.py and its sale
+order in sale.py."""
 import datetime as dt
-from decimal import Decimal
-from functools import wraps
 
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
-from trytond.modules.hopu_approval.approval import ApprovalMixin
+from trytond.modules.currency.fields import Monetary
 from trytond.pool import Pool
-from trytond.pyson import Bool, Eval, If, PYSONEncoder
+from trytond.pyson import Eval, If, PYSONEncoder
 from trytond.transaction import Transaction, without_check_access
 
 from .alert import contract_expiry_days
+from .commission import check_commission_total
+from .document import ZERO, ApprovalDocumentMixin, internal, is_internal
 from .exceptions import ContractReadOnlyError, ContractValidationError
+from .sale import ContractSaleMixin
 
 CONTRACT_TYPES = [
     ('service', "Service Contract"),
@@ -40,223 +44,11 @@ INTERNAL_FIELDS = {
     }
 # Fields that may still be written on an effective contract (CON-8)
 EFFECTIVE_WRITABLE = {'close_reason'}
-ZERO = Decimal(0)
 
 
-def internal(func):
-    "Run func with the right to write the contract's internal fields"
-    @wraps(func)
-    def wrapper(*args, **kwargs):
-        with Transaction().set_context(_hopu_contract_internal=True):
-            return func(*args, **kwargs)
-    return wrapper
-
-
-def is_internal():
-    transaction = Transaction()
-    return (not transaction.check_access
-        or transaction.context.get('_hopu_contract_internal'))
-
-
-class LineMixin:
-    "The fields of a contract line, shared with change orders and versions"
-    __slots__ = ()
-    product = fields.Many2One(
-        'product.product', "Product", ondelete='RESTRICT',
-        domain=[('type', '!=', 'service')],
-        states={
-            'required': Eval('contract_type') == 'product',
-            'invisible': Eval('contract_type') != 'product',
-            })
-    description = fields.Char("Description", required=True)
-    quantity = fields.Float("Quantity", digits=(16, 2), required=True)
-    unit = fields.Many2One(
-        'product.uom', "Unit", ondelete='RESTRICT',
-        states={
-            'required': Bool(Eval('product')),
-            'invisible': Eval('contract_type') != 'product',
-            })
-    unit_price = fields.Numeric(
-        "Unit Price", digits=(16, 4), required=True)
-    amount = fields.Function(
-        fields.Numeric("Amount", digits=(16, 2)), 'on_change_with_amount')
-    contract_type = fields.Function(
-        fields.Selection(CONTRACT_TYPES, "Contract Type"),
-        'on_change_with_contract_type')
-
-    @classmethod
-    def default_quantity(cls):
-        return 1
-
-    @fields.depends('quantity', 'unit_price')
-    def on_change_with_amount(self, name=None):
-        if self.quantity is None or self.unit_price is None:
-            return None
-        return (Decimal(str(self.quantity)) * self.unit_price).quantize(
-            Decimal('0.01'))
-
-    @fields.depends('product', 'unit', 'description')
-    def on_change_product(self):
-        if self.product:
-            self.unit = self.product.sale_uom
-            if not self.description:
-                self.description = self.product.rec_name
-
-    def on_change_with_contract_type(self, name=None):
-        raise NotImplementedError
-
-    def line_values(self):
-        return {
-            'product': self.product.id if self.product else None,
-            'description': self.description,
-            'quantity': self.quantity,
-            'unit': self.unit.id if self.unit else None,
-            'unit_price': self.unit_price,
-            }
-
-
-class CommissionMixin:
-    "The fields of a commission accrual line (CON-2)"
-    __slots__ = ()
-    salesperson = fields.Many2One(
-        'company.employee', "Salesperson", required=True,
-        ondelete='RESTRICT')
-    share_type = fields.Selection([
-            ('percent', "Percentage"),
-            ('amount', "Amount"),
-            ], "Share Type", required=True)
-    share_percent = fields.Numeric(
-        "Share (%)", digits=(16, 2),
-        states={
-            'required': Eval('share_type') == 'percent',
-            'invisible': Eval('share_type') != 'percent',
-            })
-    share_fixed = fields.Numeric(
-        "Share Amount", digits=(16, 2),
-        states={
-            'required': Eval('share_type') == 'amount',
-            'invisible': Eval('share_type') != 'amount',
-            })
-    rate = fields.Numeric(
-        "Commission Rate (%)", digits=(16, 2), required=True,
-        help="The percentage of the share paid as commission.")
-
-    @classmethod
-    def default_share_type(cls):
-        return 'percent'
-
-    def compute_share(self, total):
-        "The part of the contract amount this line accounts for"
-        if self.share_type == 'percent':
-            return ((total or ZERO) * (self.share_percent or ZERO)
-                / 100).quantize(Decimal('0.01'))
-        return self.share_fixed or ZERO
-
-    def compute_commission(self, total):
-        return (self.compute_share(total) * (self.rate or ZERO)
-            / 100).quantize(Decimal('0.01'))
-
-    def commission_values(self):
-        return {
-            'salesperson': self.salesperson.id,
-            'share_type': self.share_type,
-            'share_percent': self.share_percent,
-            'share_fixed': self.share_fixed,
-            'rate': self.rate,
-            }
-
-
-def check_commission_total(document, amount, commissions):
-    "CON-2/CON-9: the shares add up to the whole amount"
-    if not commissions:
-        return
-    total = sum((c.compute_share(amount) for c in commissions), ZERO)
-    if abs(total - (amount or ZERO)) > Decimal('0.01'):
-        raise ContractValidationError(gettext(
-                'hopu_contract.msg_commission_total',
-                contract=document.rec_name, total=total, amount=amount))
-    for commission in commissions:
-        if commission.compute_share(amount) <= 0 or (commission.rate or 0) < 0:
-            raise ContractValidationError(gettext(
-                    'hopu_contract.msg_commission_positive',
-                    contract=document.rec_name))
-
-
-class ParentLockedMixin:
-    """Lines and commission shares change only while their document may
-    (CON-8/CON-9): the document's check_modify runs before and after every
-    create, write and delete, on the server."""
-    __slots__ = ()
-    _parent_field = 'contract'
-
-    @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        # Read and changed by who may read and change the document, under
-        # its record rules
-        cls.__access__.add(cls._parent_field)
-
-    @classmethod
-    def _check_parent(cls, lines):
-        Parent = getattr(cls, cls._parent_field).get_target()
-        Parent.check_modify(
-            list({getattr(l, cls._parent_field) for l in lines}))
-
-    @classmethod
-    def create(cls, vlist):
-        lines = super().create(vlist)
-        cls._check_parent(lines)
-        return lines
-
-    @classmethod
-    def write(cls, *args):
-        cls._check_parent(sum(args[0:None:2], []))
-        super().write(*args)
-        cls._check_parent(sum(args[0:None:2], []))
-
-    @classmethod
-    def delete(cls, lines):
-        cls._check_parent(lines)
-        super().delete(lines)
-
-
-class ApprovalDocumentMixin(ApprovalMixin):
-    """A document approved by the contract flow (CON-4): contract, change
-    or termination order, on the engine of hopu_approval"""
-    __slots__ = ()
-
-    @property
-    def approval_contract(self):
-        raise NotImplementedError
-
-    @property
-    def approval_employee(self):
-        return self.approval_contract.salesperson
-
-    @property
-    def approval_salesperson(self):
-        return self.approval_employee
-
-    @property
-    def approval_party(self):
-        return self.approval_contract.party
-
-    @property
-    def approval_company(self):
-        return self.approval_contract.company
-
-    @classmethod
-    @internal
-    def approval_done(cls, documents):
-        cls.approve(documents)
-
-    @classmethod
-    @internal
-    def approval_rejected(cls, documents):
-        cls.reject(documents)
-
-
-class Contract(ApprovalDocumentMixin, Workflow, ModelSQL, ModelView):
+class Contract(
+        ContractSaleMixin, ApprovalDocumentMixin, Workflow, ModelSQL,
+        ModelView):
     "Contract"
     __name__ = 'hopu.contract'
     _rec_name = 'number'
@@ -286,8 +78,9 @@ class Contract(ApprovalDocumentMixin, Workflow, ModelSQL, ModelView):
     currency = fields.Function(
         fields.Many2One('currency.currency', "Currency"),
         'on_change_with_currency')
-    amount = fields.Numeric(
-        "Contract Amount", digits=(16, 2), required=True, states=_draft)
+    amount = Monetary(
+        "Contract Amount", currency='currency', digits='currency',
+        required=True, states=_draft)
     payment_terms = fields.Text("Payment Terms", states=_draft)
     delivery_terms = fields.Text(
         "Delivery Terms", states={
@@ -298,7 +91,7 @@ class Contract(ApprovalDocumentMixin, Workflow, ModelSQL, ModelView):
     lines = fields.One2Many(
         'hopu.contract.line', 'contract', "Lines", states=_draft)
     lines_amount = fields.Function(
-        fields.Numeric("Lines Total", digits=(16, 2)),
+        Monetary("Lines Total", currency='currency', digits='currency'),
         'on_change_with_lines_amount')
     commissions = fields.One2Many(
         'hopu.contract.commission', 'contract', "Commission Accrual",
@@ -541,22 +334,31 @@ class Contract(ApprovalDocumentMixin, Workflow, ModelSQL, ModelView):
 
     @classmethod
     def create(cls, vlist):
-        vlist = [v.copy() for v in vlist]
+        # Kept: only here, not in preprocess_values, is a client's call known
         if not is_internal():
-            for values in vlist:
-                for name in INTERNAL_FIELDS - {'company'}:
-                    values.pop(name, None)
-                values['state'] = 'draft'
-        for values in vlist:
-            values.setdefault('company', cls.default_company())
-            values.setdefault('type', cls.default_type())
-            values['number'] = cls._new_number(
-                values.get('company'), values['type'])
+            vlist = [{
+                    **{k: v for k, v in values.items()
+                        if k not in INTERNAL_FIELDS - {'company'}},
+                    'state': 'draft',
+                    } for values in vlist]
         return super().create(vlist)
 
     @classmethod
-    def check_modify(cls, contracts, values=None):
-        if is_internal():
+    def preprocess_values(cls, mode, values):
+        values = super().preprocess_values(mode, values)
+        if mode == 'create' and not values.get('number'):
+            values.setdefault('company', cls.default_company())
+            values.setdefault('type', cls.default_type())
+            values['number'] = cls._new_number(
+                values['company'], values['type'])
+        return values
+
+    @classmethod
+    def check_modify(cls, contracts, values=None, external=None):
+        """Refuse a client's change of the contracts but in draft, or of
+        the close reason of an effective one (CON-8/CON-9); values None:
+        a change of their lines or commission shares"""
+        if is_internal(external):
             return
         for contract in contracts:
             if values is not None and INTERNAL_FIELDS & set(values):
@@ -574,20 +376,18 @@ class Contract(ApprovalDocumentMixin, Workflow, ModelSQL, ModelView):
                     state=contract.state_string))
 
     @classmethod
-    def write(cls, *args):
-        actions = iter(args)
-        for contracts, values in zip(actions, actions):
-            cls.check_modify(contracts, values)
-        super().write(*args)
-
-    @classmethod
-    def delete(cls, contracts):
-        for contract in contracts:
-            if contract.state != 'draft' or contract.approvals:
-                raise ContractReadOnlyError(gettext(
-                        'hopu_contract.msg_contract_delete',
-                        contract=contract.rec_name))
-        super().delete(contracts)
+    def check_modification(
+            cls, mode, contracts, values=None, external=False):
+        super().check_modification(
+            mode, contracts, values=values, external=external)
+        if mode == 'write':
+            cls.check_modify(contracts, values, external=external)
+        elif mode == 'delete':
+            for contract in contracts:
+                if contract.state != 'draft' or contract.approvals:
+                    raise ContractReadOnlyError(gettext(
+                            'hopu_contract.msg_contract_delete',
+                            contract=contract.rec_name))
 
     @classmethod
     def copy(cls, contracts, default=None):
@@ -598,8 +398,7 @@ class Contract(ApprovalDocumentMixin, Workflow, ModelSQL, ModelView):
             default.setdefault(name, None)
         default.setdefault('version', 1)
         default.setdefault('state', 'draft')
-        with Transaction().set_context(_hopu_contract_internal=True):
-            return super().copy(contracts, default=default)
+        return super().copy(contracts, default=default)
 
     # Buttons
 
@@ -750,42 +549,6 @@ class Contract(ApprovalDocumentMixin, Workflow, ModelSQL, ModelView):
 
     # Business methods
 
-    @classmethod
-    def create_sales(cls, contracts):
-        "CON-3: the sale order of an approved product sales contract"
-        pool = Pool()
-        Sale = pool.get('sale.sale')
-        SaleLine = pool.get('sale.line')
-        sales = []
-        for contract in contracts:
-            sale = Sale(
-                company=contract.company,
-                party=contract.party,
-                currency=contract.company.currency,
-                sale_date=contract.signing_date,
-                reference=contract.number,
-                description=contract.number,
-                comment=contract.delivery_terms,
-                origin=contract)
-            sale.on_change_party()
-            lines = []
-            for line in contract.lines:
-                sale_line = SaleLine(
-                    type='line',
-                    product=line.product,
-                    description=line.description,
-                    quantity=line.quantity,
-                    unit=line.unit,
-                    unit_price=line.unit_price)
-                lines.append(sale_line)
-            sale.lines = lines
-            sales.append(sale)
-        with without_check_access():
-            Sale.save(sales)
-        for contract, sale in zip(contracts, sales):
-            cls.write([contract], {'sale': sale.id})
-        return sales
-
     def snapshot(self):
         "The values a version keeps (CON-5)"
         return {
@@ -803,142 +566,3 @@ class Contract(ApprovalDocumentMixin, Workflow, ModelSQL, ModelView):
             'commissions': [('create', [
                         c.commission_values() for c in self.commissions])],
             }
-
-
-class ContractLine(ParentLockedMixin, LineMixin, ModelSQL, ModelView):
-    "Contract Line"
-    __name__ = 'hopu.contract.line'
-    contract = fields.Many2One(
-        'hopu.contract', "Contract", required=True, ondelete='CASCADE')
-    sequence = fields.Integer("Sequence")
-
-    @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        cls._order = [('sequence', 'ASC NULLS FIRST'), ('id', 'ASC')]
-        # In the contract's editable list the parent's type is known before
-        # the computed contract_type of a new line
-        contract_type = Eval('_parent_contract', {}).get(
-            'type', Eval('contract_type'))
-        cls.product.states = {
-            'required': contract_type == 'product',
-            'invisible': contract_type != 'product',
-            }
-        cls.unit.states = {
-            'required': Bool(Eval('product')),
-            'invisible': contract_type != 'product',
-            }
-
-    @fields.depends('contract', '_parent_contract.type')
-    def on_change_with_contract_type(self, name=None):
-        return self.contract.type if self.contract else None
-
-
-class ContractCommission(
-        ParentLockedMixin, CommissionMixin, ModelSQL, ModelView):
-    "Contract Commission Accrual"
-    __name__ = 'hopu.contract.commission'
-    contract = fields.Many2One(
-        'hopu.contract', "Contract", required=True, ondelete='CASCADE')
-    share_amount = fields.Function(
-        fields.Numeric("Share of Amount", digits=(16, 2)), 'get_amounts')
-    commission_amount = fields.Function(
-        fields.Numeric("Commission", digits=(16, 2)), 'get_amounts')
-
-    def get_amounts(self, name):
-        if name == 'share_amount':
-            return self.compute_share(self.contract.amount)
-        return self.compute_commission(self.contract.amount)
-
-
-class Version(ModelSQL, ModelView):
-    "Contract Version"
-    __name__ = 'hopu.contract.version'
-    contract = fields.Many2One(
-        'hopu.contract', "Contract", required=True, ondelete='CASCADE',
-        readonly=True)
-    number = fields.Integer("Version", readonly=True)
-    change = fields.Many2One(
-        'hopu.contract.change', "Change Order", readonly=True,
-        ondelete='RESTRICT')
-    amount = fields.Numeric("Contract Amount", digits=(16, 2), readonly=True)
-    signing_date = fields.Date("Signing Date", readonly=True)
-    start_date = fields.Date("Start Date", readonly=True)
-    end_date = fields.Date("End Date", readonly=True)
-    salesperson = fields.Many2One(
-        'company.employee', "Salesperson", readonly=True)
-    payment_terms = fields.Text("Payment Terms", readonly=True)
-    delivery_terms = fields.Text("Delivery Terms", readonly=True)
-    description = fields.Text("Remarks", readonly=True)
-    lines = fields.One2Many(
-        'hopu.contract.version.line', 'version', "Lines", readonly=True)
-    commissions = fields.One2Many(
-        'hopu.contract.version.commission', 'version', "Commission Accrual",
-        readonly=True)
-
-    @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        cls.__access__.add('contract')
-        cls._order = [('contract', 'ASC'), ('number', 'DESC'), ('id', 'DESC')]
-        t = cls.__table__()
-        cls._sql_indexes.add(
-            Index(t, (t.contract, Index.Range()), (t.number, Index.Range())))
-
-    def get_rec_name(self, name):
-        return f'{self.contract.rec_name} v{self.number}'
-
-    @classmethod
-    def write(cls, *args):
-        if not is_internal():
-            raise ContractReadOnlyError(gettext(
-                    'hopu_contract.msg_version_readonly'))
-        super().write(*args)
-
-    @classmethod
-    def create(cls, vlist):
-        if not is_internal():
-            raise ContractReadOnlyError(gettext(
-                    'hopu_contract.msg_version_readonly'))
-        return super().create(vlist)
-
-    @classmethod
-    def delete(cls, versions):
-        if not is_internal():
-            raise ContractReadOnlyError(gettext(
-                    'hopu_contract.msg_version_readonly'))
-        super().delete(versions)
-
-
-class VersionLine(LineMixin, ModelSQL, ModelView):
-    "Contract Version Line"
-    __name__ = 'hopu.contract.version.line'
-    version = fields.Many2One(
-        'hopu.contract.version', "Version", required=True,
-        ondelete='CASCADE')
-
-    @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        cls.__access__.add('version')
-        for name in ['product', 'description', 'quantity', 'unit',
-                'unit_price']:
-            getattr(cls, name).readonly = True
-
-    @fields.depends('version', '_parent_version.contract')
-    def on_change_with_contract_type(self, name=None):
-        if self.version and self.version.contract:
-            return self.version.contract.type
-
-
-class VersionCommission(CommissionMixin, ModelSQL, ModelView):
-    "Contract Version Commission"
-    __name__ = 'hopu.contract.version.commission'
-    version = fields.Many2One(
-        'hopu.contract.version', "Version", required=True,
-        ondelete='CASCADE')
-
-    @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        cls.__access__.add('version')

@@ -11,13 +11,15 @@ from decimal import Decimal
 
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Workflow, fields
+from trytond.modules.currency.fields import Monetary
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
 from trytond.transaction import Transaction
 
-from .contract import (
-    ApprovalDocumentMixin, CommissionMixin, LineMixin, ParentLockedMixin,
-    check_commission_total, internal, is_internal)
+from .commission import CommissionMixin, check_commission_total
+from .contract_line import LineMixin
+from .document import (
+    ApprovalDocumentMixin, ParentLockedMixin, internal, is_internal)
 from .exceptions import ContractReadOnlyError, ContractValidationError
 
 ORDER_STATES = [
@@ -39,6 +41,9 @@ class OrderMixin(ApprovalDocumentMixin):
 
     state = fields.Selection(
         ORDER_STATES, "State", readonly=True, required=True)
+    currency = fields.Function(
+        fields.Many2One('currency.currency', "Currency"),
+        'on_change_with_currency')
     approvals = fields.One2Many(
         'hopu.approval', 'document', "Approval Flow", readonly=True,
         order=[('round', 'ASC'), ('id', 'ASC')])
@@ -77,9 +82,23 @@ class OrderMixin(ApprovalDocumentMixin):
     def approval_contract(self):
         return self.contract
 
+    @fields.depends('contract', '_parent_contract.currency')
+    def on_change_with_currency(self, name=None):
+        return self.contract.currency if self.contract else None
+
     @classmethod
-    def check_modify(cls, orders, values=None):
-        if is_internal():
+    def create(cls, vlist):
+        # Kept: only here, not in preprocess_values, is a client's call known
+        if not is_internal():
+            vlist = [{**values, 'state': 'draft'} for values in vlist]
+        return super().create(vlist)
+
+    @classmethod
+    def check_modify(cls, orders, values=None, external=None):
+        """Refuse a client's change of the orders but in draft
+        (CON-5/CON-6); values None: a change of their lines or commission
+        shares"""
+        if is_internal(external):
             return
         for order in orders:
             if values is not None and {'state', 'number'} & set(values):
@@ -92,32 +111,21 @@ class OrderMixin(ApprovalDocumentMixin):
                         order=order.rec_name))
 
     @classmethod
-    def write(cls, *args):
-        actions = iter(args)
-        for orders, values in zip(actions, actions):
-            cls.check_modify(orders, values)
-        super().write(*args)
-
-    @classmethod
-    def delete(cls, orders):
-        for order in orders:
-            if order.state not in {'draft', 'cancelled'} \
-                    or order.approvals:
-                raise ContractReadOnlyError(gettext(
-                        'hopu_contract.msg_order_delete',
-                        order=order.rec_name))
-        super().delete(orders)
-
-    @classmethod
-    def create(cls, vlist):
-        vlist = [v.copy() for v in vlist]
-        if not is_internal():
-            for values in vlist:
-                values['state'] = 'draft'
-        orders = super().create(vlist)
-        for order in orders:
-            order.check_contract()
-        return orders
+    def check_modification(cls, mode, orders, values=None, external=False):
+        super().check_modification(
+            mode, orders, values=values, external=external)
+        if mode == 'create':
+            for order in orders:
+                order.check_contract()
+        elif mode == 'write':
+            cls.check_modify(orders, values, external=external)
+        elif mode == 'delete':
+            for order in orders:
+                if (order.state not in {'draft', 'cancelled'}
+                        or order.approvals):
+                    raise ContractReadOnlyError(gettext(
+                            'hopu_contract.msg_order_delete',
+                            order=order.rec_name))
 
     def check_contract(self):
         if self.contract.state != 'approved':
@@ -136,10 +144,10 @@ class OrderMixin(ApprovalDocumentMixin):
     def copy(cls, orders, default=None):
         default = default.copy() if default else {}
         default.setdefault('state', 'draft')
+        default.setdefault('approvals', None)
         if 'version' in cls._fields:
             default.setdefault('version', None)
-        with Transaction().set_context(_hopu_contract_internal=True):
-            return super().copy(orders, default=default)
+        return super().copy(orders, default=default)
 
     @classmethod
     @ModelView.button
@@ -196,8 +204,9 @@ class Change(OrderMixin, Workflow, ModelSQL, ModelView):
         fields.Selection('get_contract_types', "Contract Type"),
         'on_change_with_contract_type')
     reason = fields.Text("Reason for Change", states=_draft)
-    amount = fields.Numeric(
-        "Contract Amount", digits=(16, 2), required=True, states=_draft)
+    amount = Monetary(
+        "Contract Amount", currency='currency', digits='currency',
+        required=True, states=_draft)
     signing_date = fields.Date("Signing Date", required=True, states=_draft)
     start_date = fields.Date("Start Date", required=True, states=_draft)
     end_date = fields.Date("End Date", required=True, states=_draft)
@@ -256,10 +265,13 @@ class Change(OrderMixin, Workflow, ModelSQL, ModelView):
             line = Line(**contract_line.line_values())
             # the client shows what it receives: the computed columns too
             line.contract_type = self.contract.type
+            line.currency = self.contract.currency
             line.amount = line.on_change_with_amount()
             lines.append(line)
         self.lines = lines
-        self.commissions = [Commission(**c.commission_values())
+        currency = self.contract.currency
+        self.commissions = [
+            Commission(**c.commission_values(), currency=currency)
             for c in self.contract.commissions]
 
     @fields.depends('lines', 'amount')
@@ -415,6 +427,10 @@ class ChangeLine(ParentLockedMixin, LineMixin, ModelSQL, ModelView):
     def on_change_with_contract_type(self, name=None):
         return self.change.contract_type if self.change else None
 
+    @fields.depends('change', '_parent_change.currency')
+    def on_change_with_currency(self, name=None):
+        return self.change.currency if self.change else None
+
 
 class ChangeCommission(
         ParentLockedMixin, CommissionMixin, ModelSQL, ModelView):
@@ -424,6 +440,10 @@ class ChangeCommission(
     change = fields.Many2One(
         'hopu.contract.change', "Change Order", required=True,
         ondelete='CASCADE')
+
+    @fields.depends('change', '_parent_change.currency')
+    def on_change_with_currency(self, name=None):
+        return self.change.currency if self.change else None
 
 
 class Termination(OrderMixin, Workflow, ModelSQL, ModelView):
@@ -441,8 +461,9 @@ class Termination(OrderMixin, Workflow, ModelSQL, ModelView):
         "Reason for Termination", states=_draft)
     effective_date = fields.Date(
         "Effective Date", required=True, states=_draft)
-    settlement_amount = fields.Numeric(
-        "Settlement / Refund Amount", digits=(16, 2), states=_draft,
+    settlement_amount = Monetary(
+        "Settlement / Refund Amount", currency='currency', digits='currency',
+        states=_draft,
         help="Positive: the customer pays; negative: refunded.")
 
     del _draft

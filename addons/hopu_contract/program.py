@@ -10,8 +10,9 @@ class ProgramButton(metaclass=PoolMeta):
     __name__ = 'hopu.program-ir.model.button'
 
     @classmethod
-    def create(cls, vlist):
-        Program = Pool().get('hopu.program')
-        records = super().create(vlist)
-        Program.compile(list({r.program for r in records}))
-        return records
+    def on_modification(cls, mode, records, field_names=None):
+        pool = Pool()
+        Program = pool.get('hopu.program')
+        super().on_modification(mode, records, field_names=field_names)
+        if mode == 'create':
+            Program.compile(list({r.program for r in records}))

@@ -145,6 +145,76 @@ class HopuContractTestCase(
                                 'description': "x", 'quantity': 1,
                                 'unit_price': Decimal('1')}])
 
+    @with_transaction()
+    def test_con3_sale_lines_get_product_taxes(self):
+        """CON-3: the sale order of an approved product sales contract has
+        the contract as origin and its lines are made as in the sale form:
+        the product's customer tax and unit, at the contract's agreed price;
+        the sale's tax amount follows"""
+        pool = Pool()
+        Contract = pool.get('hopu.contract')
+        AccountType = pool.get('account.account.type')
+        Account = pool.get('account.account')
+        Tax = pool.get('account.tax')
+        Category = pool.get('product.category')
+        Template = pool.get('product.template')
+        Uom = pool.get('product.uom')
+        company = create_company()
+        with set_company(company):
+            employee = create_employee(company)
+            party = self._customer()
+            type_, = AccountType.create([{
+                        'name': "应交税费", 'company': company.id,
+                        'statement': 'balance'}])
+            account, = Account.create([{
+                        'name': "应交增值税", 'company': company.id,
+                        'type': type_.id}])
+            tax, = Tax.create([{
+                        'name': "增值税13%", 'description': "增值税13%",
+                        'company': company.id, 'type': 'percentage',
+                        'rate': Decimal('0.13'),
+                        'invoice_account': account.id,
+                        'credit_note_account': account.id}])
+            category, = Category.create([{
+                        'name': "服务器", 'accounting': True,
+                        'customer_taxes': [('add', [tax.id])]}])
+            unit, = Uom.search([('name', '=', "Unit")])
+            template, = Template.create([{
+                        'name': "皓普服务器 H100", 'type': 'goods',
+                        'default_uom': unit.id, 'sale_uom': unit.id,
+                        'salable': True,
+                        'list_price': Decimal('30000'),
+                        'account_category': category.id,
+                        'products': [('create', [{}])]}])
+            product, = template.products
+            contract, = Contract.create([_contract_values(
+                        party, employee, type='product',
+                        amount=Decimal('50000'), create_sale=True,
+                        lines=[('create', [{
+                                        'product': product.id,
+                                        'description': "皓普服务器 H100 两台",
+                                        'quantity': 2,
+                                        'unit': unit.id,
+                                        'unit_price': Decimal('25000'),
+                                        }])])])
+            self._set_state([contract], 'submitted')
+            Contract.approve([contract])
+
+            sale = Contract(contract.id).sale
+            self.assertEqual(sale.origin, contract)
+            self.assertEqual(sale.reference, contract.number)
+            line, = sale.lines
+            self.assertEqual(line.taxes, (tax,))
+            self.assertEqual(
+                (line.product, line.description, line.quantity, line.unit,
+                    line.unit_price),
+                (product, "皓普服务器 H100 两台", 2.0, unit,
+                    Decimal('25000')))
+            self.assertEqual(
+                (sale.untaxed_amount, sale.tax_amount, sale.total_amount),
+                (Decimal('50000.00'), Decimal('6500.00'),
+                    Decimal('56500.00')))
+
     def _set_state(self, contracts, state, **values):
         Contract = Pool().get('hopu.contract')
         with Transaction().set_context(_hopu_contract_internal=True):
