@@ -218,6 +218,18 @@ class HopuSysadminTestCase(
                             'code': 'SH01', 'full_name': "重复编号",
                             'currency': head.currency.id}])
 
+            # companies made without a code (Tryton's set-up tools) get one
+            # each, also when made together
+            first, second = Company.create([{
+                        'full_name': "皓普科技广州分公司",
+                        'currency': head.currency.id}, {
+                        'full_name': "皓普科技深圳分公司",
+                        'currency': head.currency.id}])
+            self.assertEqual(first.party.name, "皓普科技广州分公司")
+            self.assertTrue(first.code)
+            self.assertTrue(second.code)
+            self.assertNotEqual(first.code, second.code)
+
     @with_transaction()
     def test_department_under_company(self):
         """SYS-1: a department belongs to its legal company (not a company
