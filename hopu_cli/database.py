@@ -137,15 +137,18 @@ def setup(name, db_uri=None, password='admin', email='admin@example.com',
 
 
 def demo_digest():
-    """What shapes a demo database: the modules' sources, the demo loader
-    and the day (the demo's dates are counted from today)"""
+    """What shapes a demo database: the modules' sources, the CLI with every
+    demo loader (hopu_cli/demo/) and the day (the demo's dates are counted
+    from today)"""
     import datetime as dt
     import hashlib
 
     from trytond.modules.hopu_sysadmin import database_template
     digest = hashlib.sha256(database_template.sources_digest().encode())
-    for path in sorted(paths.ROOT.joinpath('hopu_cli').glob('*.py')):
-        digest.update(path.name.encode() + b'\0' + path.read_bytes())
+    cli = paths.ROOT / 'hopu_cli'
+    for path in sorted(cli.rglob('*.py')):
+        digest.update(path.relative_to(cli).as_posix().encode() + b'\0'
+            + path.read_bytes())
     digest.update(dt.date.today().isoformat().encode())
     return digest.hexdigest()
 

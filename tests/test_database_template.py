@@ -11,7 +11,7 @@ import unittest
 from pathlib import Path
 from unittest import mock
 
-from hopu_cli import paths
+from hopu_cli import database, paths
 from trytond.modules.hopu_sysadmin import database_template
 
 from .support import Client, backend_uri, drop_database, hopu, running_server
@@ -67,6 +67,28 @@ class TemplateKeyTestCase(unittest.TestCase):
         self.assertEqual(
             self.name(['hopu_crm', 'hopu_sysadmin']),
             self.name(['hopu_sysadmin', 'hopu_crm']))
+
+    def test_demo_key_covers_every_demo_loader(self):
+        """SYS-1 CRM-1: a changed file of the CLI, each module's demo loader
+        in hopu_cli/demo/ too, makes a new demo template"""
+        root = self.addons / 'root'
+        (root / 'hopu_cli' / 'demo').mkdir(parents=True)
+        names = ['main.py', 'demo/__init__.py', 'demo/sysadmin.py',
+            'demo/crm.py']
+        for name in names:
+            (root / 'hopu_cli' / name).write_text('x = 1\n')
+        with mock.patch.object(paths, 'ROOT', root):
+            for name in names:
+                with self.subTest(path=name):
+                    before = database.demo_digest()
+                    with open(root / 'hopu_cli' / name, 'a') as fp:
+                        fp.write('# changed\n')
+                    self.assertNotEqual(database.demo_digest(), before)
+            # the same content under another name is another loader
+            before = database.demo_digest()
+            (root / 'hopu_cli' / 'demo' / 'crm.py').rename(
+                root / 'hopu_cli' / 'demo' / 'contract.py')
+            self.assertNotEqual(database.demo_digest(), before)
 
     def test_built_once_then_copied_and_stale_dropped(self):
         "A template is built once per key; a new key drops the old one"

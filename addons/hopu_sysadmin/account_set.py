@@ -117,17 +117,18 @@ class AccountSet(Workflow, ModelSQL, ModelView):
                         'hopu_sysadmin.msg_account_set_database_unique'))
 
     @classmethod
-    def delete(cls, account_sets):
-        "Deleting an account set drops its database (back it up first)"
-        pool = Pool()
-        ModelAccess = pool.get('ir.model.access')
-        ModelAccess.check(cls.__name__, 'delete')
-        for account_set in account_sets:
-            if account_set.state == 'created':
+    def on_delete(cls, account_sets):
+        """Deleting an account set drops its database (back it up first),
+        once the account set is deleted: a refused delete drops nothing"""
+        created = [cls(server=a.server, database=a.database)
+            for a in account_sets if a.state == 'created']
+
+        def drop():
+            for account_set in created:
                 account_set._call(
                     db.drop, account_set.server, account_set.database,
                     missing_ok=True)
-        super().delete(account_sets)
+        return super().on_delete(account_sets) + ([drop] if created else [])
 
     def _call(self, func, *args, **kwargs):
         try:

@@ -8,6 +8,8 @@ mechanisms, so the multi-company rules and the user's current company of
 every Tryton module follow. The departments of a company are
 company.department records (department.py); the screen shows both as one
 tree (organisation.py)."""
+from weakref import WeakKeyDictionary
+
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, Unique, fields, tree
 from trytond.pool import Pool, PoolMeta
@@ -15,6 +17,10 @@ from trytond.transaction import Transaction, without_check_access
 
 from .department import check_codes_unique
 from .exceptions import CompanyReferencedError
+
+# The codes of the companies created in a transaction, known before they
+# are saved: the companies of one create numbered by _next_code get one each
+_CODES_GIVEN = WeakKeyDictionary()
 
 
 class Company(tree(name='rec_name'), metaclass=PoolMeta):
@@ -117,9 +123,13 @@ class Company(tree(name='rec_name'), metaclass=PoolMeta):
             Mechanism.delete(to_delete)
 
     @classmethod
-    def _next_code(cls, taken):
-        "A code for companies made without one (Tryton's own set-up tools)"
+    def _next_code(cls):
+        """A code for companies made without one (Tryton's own set-up
+        tools), none of the codes of the companies and departments nor of
+        the companies being created with them"""
         cursor = Transaction().connection.cursor()
+        given = _CODES_GIVEN.setdefault(Transaction(), set())
+        taken = set(given)
         for table in [cls.__table__(),
                 Pool().get('company.department').__table__()]:
             cursor.execute(*table.select(table.code))
@@ -127,23 +137,24 @@ class Company(tree(name='rec_name'), metaclass=PoolMeta):
         number = len(taken) + 1
         while f'{number:03d}' in taken:
             number += 1
+        given.add(f'{number:03d}')
         return f'{number:03d}'
 
     @classmethod
-    def create(cls, vlist):
+    def preprocess_values(cls, mode, values):
         pool = Pool()
         Party = pool.get('party.party')
-        vlist = [v.copy() for v in vlist]
-        taken = {v['code'] for v in vlist if v.get('code')}
-        for values in vlist:
+        values = super().preprocess_values(mode, values)
+        if mode == 'create':
             if not values.get('party') and values.get('full_name'):
-                with without_check_access():
-                    party, = Party.create([{'name': values['full_name']}])
+                party, = Party.create([{'name': values['full_name']}])
                 values['party'] = party.id
-            if not values.get('code'):
-                values['code'] = cls._next_code(taken)
-                taken.add(values['code'])
-        return super().create(vlist)
+            if values.get('code'):
+                _CODES_GIVEN.setdefault(Transaction(), set()).add(
+                    values['code'])
+            else:
+                values['code'] = cls._next_code()
+        return values
 
     @classmethod
     def validate(cls, companies):
@@ -151,13 +162,12 @@ class Company(tree(name='rec_name'), metaclass=PoolMeta):
         check_codes_unique([(cls.__name__, c.id, c.code) for c in companies])
 
     @classmethod
-    def delete(cls, companies):
-        pool = Pool()
-        ModelAccess = pool.get('ir.model.access')
-        # The right to delete first: a refused delete tells nothing more
-        ModelAccess.check(cls.__name__, 'delete')
-        cls.check_referenced(companies)
-        super().delete(companies)
+    def check_modification(cls, mode, companies, values=None, external=False):
+        super().check_modification(
+            mode, companies, values=values, external=external)
+        if mode == 'delete':
+            # After the right to delete: a refused delete tells nothing more
+            cls.check_referenced(companies)
 
     @classmethod
     def check_referenced(cls, companies):

@@ -224,6 +224,7 @@ class Organisation(ModelSQL, ModelView):
 
     @classmethod
     def create(cls, vlist):
+        # An override, not a hook: a view has no row; creates its target
         pool = Pool()
         Company = pool.get('company.company')
         Department = pool.get('company.department')
@@ -247,6 +248,7 @@ class Organisation(ModelSQL, ModelView):
 
     @classmethod
     def write(cls, *args):
+        # An override, not a hook: a view has no row; writes its target
         pool = Pool()
         ModelAccess = pool.get('ir.model.access')
         ModelAccess.check(cls.__name__, 'write')
@@ -263,6 +265,7 @@ class Organisation(ModelSQL, ModelView):
 
     @classmethod
     def delete(cls, records):
+        # An override, not a hook: a view has no row; deletes its target
         pool = Pool()
         ModelAccess = pool.get('ir.model.access')
         ModelAccess.check(cls.__name__, 'delete')

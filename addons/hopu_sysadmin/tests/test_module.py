@@ -212,7 +212,19 @@ class HopuSysadminTestCase(
             with Transaction().set_user(0):
                 self.assertFalse(Company.search([('id', '=', sub.id)]))
 
-            # the code is unique
+            # companies made without a code (Tryton's set-up tools) get one
+            # each, also when made together
+            first, second = Company.create([{
+                        'full_name': "皓普科技广州分公司",
+                        'currency': head.currency.id}, {
+                        'full_name': "皓普科技深圳分公司",
+                        'currency': head.currency.id}])
+            self.assertEqual(first.party.name, "皓普科技广州分公司")
+            self.assertTrue(first.code)
+            self.assertTrue(second.code)
+            self.assertNotEqual(first.code, second.code)
+
+            # the code is unique (last: PostgreSQL ends the transaction)
             with self.assertRaises(UserError):
                 Company.create([{
                             'code': 'SH01', 'full_name': "重复编号",

@@ -1,0 +1,19 @@
+"The helpers of the demo loaders: records looked up before they are made."
+
+
+def get_or_create(Model, domain, **values):
+    """The first record of Model matching domain, else a new one saved with
+    values; and whether it was created"""
+    records = Model.find(domain)
+    if records:
+        return records[0], False
+    record = Model(**values)
+    record.save()
+    return record, True
+
+
+def ref(config, xml_id):
+    "The id of the record of xml_id ('module.fs_id')"
+    from proteus import Model
+    ModelData = Model.get('ir.model.data', config=config)
+    return ModelData.get_id(*xml_id.split('.'), config.context)
