@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+import unittest
 import urllib.request
 from contextlib import contextmanager
 
@@ -22,6 +23,14 @@ def backend_uri():
     if os.environ.get('HOPU_TEST_BACKEND') == 'postgresql':
         return paths.DEFAULT_PG_URI
     return 'sqlite'
+
+
+def sqlite_only(loader, tests, pattern):
+    """load_tests of a suite whose checks do not depend on the database
+    (files, views, translations): it runs with the SQLite run only"""
+    if backend_uri() != 'sqlite':
+        return unittest.TestSuite()
+    return tests
 
 
 def hopu(*args, check=True):

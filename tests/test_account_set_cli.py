@@ -11,13 +11,10 @@ import unittest
 from hopu_cli import demo
 
 from .support import (
-    Client, backend_uri, demo_database, drop_database, hopu, running_server)
+    Client, backend_uri, demo_database, drop_database, hopu, running_server,
+    sqlite_only)
 
-
-def load_tests(loader, tests, pattern):
-    if backend_uri() != 'sqlite':
-        return unittest.TestSuite()
-    return tests
+load_tests = sqlite_only
 
 
 class AccountSetCommandLineTestCase(unittest.TestCase):

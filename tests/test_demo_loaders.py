@@ -12,16 +12,13 @@ from unittest import mock
 
 from hopu_cli import demo, paths
 
-from .support import backend_uri
+from .support import sqlite_only
 
 LOADERS = paths.ROOT / 'hopu_cli' / 'demo'
 HELPERS = {'__init__', 'tools'}
 
 
-def load_tests(loader, tests, pattern):
-    if backend_uri() != 'sqlite':
-        return unittest.TestSuite()
-    return tests
+load_tests = sqlite_only
 
 
 def depends(module):

@@ -13,16 +13,13 @@ import unittest
 
 from hopu_cli import paths
 
-from .support import backend_uri
+from .support import sqlite_only
 
 ADDONS = paths.ROOT / 'addons'
 MODULES = sorted(p for p in ADDONS.glob('hopu_*') if p.is_dir())
 
 
-def load_tests(loader, tests, pattern):
-    if backend_uri() != 'sqlite':
-        return unittest.TestSuite()
-    return tests
+load_tests = sqlite_only
 
 
 def python_files():

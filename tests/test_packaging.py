@@ -16,13 +16,9 @@ from pathlib import Path
 
 from hopu_cli import paths
 
-from .support import backend_uri
+from .support import sqlite_only
 
-
-def load_tests(loader, tests, pattern):
-    if backend_uri() != 'sqlite':
-        return unittest.TestSuite()
-    return tests
+load_tests = sqlite_only
 
 
 def tracked(*folders):

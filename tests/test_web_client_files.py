@@ -1,6 +1,9 @@
 """The web client's files as hopu serves them (issue 12 item 4,
 hopu_cli/static.py): the libraries' minified builds, gzip, ETag and
-caching headers; every other request goes to trytond."""
+caching headers; every other request goes to trytond.
+
+The web client's files are served the same on both backends: this suite
+runs with the SQLite run only."""
 import gzip
 import tempfile
 import unittest
@@ -10,6 +13,10 @@ from werkzeug.test import Client
 from werkzeug.wrappers import Response
 
 from hopu_cli.static import WebClientFiles
+
+from .support import sqlite_only
+
+load_tests = sqlite_only
 
 LIBRARY = "function library() {\n    return 'the readable build';\n}\n" * 40
 MINIFIED = "function library(){return'the minified build'}"
