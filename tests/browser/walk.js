@@ -36,6 +36,38 @@ window.__walk = (() => {
         return Boolean(el.closest('.treeview tbody'));
     }
 
+    // a list inside a form draws its rows only once its 「更多」 row is in
+    // sight: sao's IntersectionObserver clicks it at the next frame, after
+    // the requests of the step are over. Whether such a row waits for that
+    // click: shown, and not clipped by the viewport (sao's margin: 50 px
+    // below) nor by a scrolling parent.
+    function more_pending() {
+        for (const button of document.querySelectorAll(
+                'tr.more-row button')) {
+            if (!visible(button)) {
+                continue;
+            }
+            const rect = button.getBoundingClientRect();
+            if (rect.bottom < 0 || rect.top > window.innerHeight + 50) {
+                continue;
+            }
+            let clipped = false;
+            for (let el = button.parentElement; el && !clipped;
+                    el = el.parentElement) {
+                const overflow = getComputedStyle(el).overflowY;
+                if (overflow == 'visible') {
+                    continue;
+                }
+                const box = el.getBoundingClientRect();
+                clipped = rect.top > box.bottom || rect.bottom < box.top;
+            }
+            if (!clipped) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     function screen_state() {
         const tab = current();
         if (!tab || !tab.screen) {
@@ -66,7 +98,8 @@ window.__walk = (() => {
         idle() {
             const processing = document.getElementById('processing');
             return jQuery.active === 0
-                && !(processing && visible(processing));
+                && !(processing && visible(processing))
+                && !more_pending();
         },
 
         processing() {
@@ -93,14 +126,6 @@ window.__walk = (() => {
             return menus.filter(m => m.action).map(m => ({
                 id: m.id, name: m.complete_name, action: m.action,
                 technical: technical.includes(m.id)}));
-        },
-
-        // the descriptions of the models (ir.model), as sao shows them
-        async model_names() {
-            const session = Sao.Session.current_session;
-            const models = await rpc('model.ir.model.search_read', [
-                [], 0, null, null, ['string'], session.context]);
-            return models.map(m => m.string);
         },
 
         async open_menu(id) {
