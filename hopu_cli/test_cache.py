@@ -83,6 +83,12 @@ def install(test_tryton, tools):
 
     index = Index(test_tryton.DB_CACHE)
 
+    def cached(name):
+        if hasattr(test_tryton, 'hopu_cache_exists'):
+            return test_tryton.hopu_cache_exists(name)
+        return os.path.exists(
+            test_tryton._db_cache_file(test_tryton.DB_CACHE, name))
+
     def restore(name):
         # trytond's restore copies into a database that does not exist
         if test_tryton.db_exist(test_tryton.DB_NAME):
@@ -114,12 +120,16 @@ def install(test_tryton, tools):
                 ActivateUpgrade.delete(instance_id)
                 transaction.commit()
 
-    def activated(modules, lang='en'):
+    def activated(modules, lang='en', restored=True):
         """The test database with the modules activated: restored, or
-        grown from the largest cached set within, or made"""
+        grown from the largest cached set within, or made; with restored
+        false, nothing is done when the set is cached already"""
         modules = [modules] if isinstance(modules, str) else list(modules)
         wanted = closure(modules)
         name = _name(wanted, lang)
+        if not restored and cached(name):
+            index.add(name, wanted, lang)
+            return name
         if restore(name):
             return name
         for base in index.bases(wanted, lang):
@@ -163,5 +173,5 @@ def warm(activated, modules):
     sets = sorted({closure([m]) for m in modules} | {closure(modules)},
         key=lambda s: (len(s), sorted(s)))
     for modules_set in sets:
-        activated(sorted(modules_set))
+        activated(sorted(modules_set), restored=False)
     return len(sets)
