@@ -33,11 +33,13 @@ WITH RECURSIVE subtree (id) AS (
 
 def use_server(db):
     """Point trytond at the database server, with the config `hopu config`
-    writes"""
+    writes (and its session options: the server's, see
+    hopu_cli.paths.server_uri)"""
+    from hopu_cli.paths import server_uri
     config = subprocess.run([HOPU, 'config', '--db', db],
         check=True, capture_output=True, text=True).stdout.strip()
     os.environ['TRYTOND_CONFIG'] = config
-    os.environ['TRYTOND_DATABASE__URI'] = db
+    os.environ['TRYTOND_DATABASE__URI'] = server_uri(db)
 
 
 def exists(database):

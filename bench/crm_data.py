@@ -191,7 +191,7 @@ DEMO_TABLES = [
     ('hopu_crm_contact_record', None, 'salesperson'),
     ('sale_opportunity', None, 'employee'),
     ('hopu_contract', None, 'salesperson'),
-    ('hopu_contract_approval', None, None),
+    ('hopu_approval', None, None),
     ('hopu_crm_alert', None, 'salesperson'),
     ]
 DEMO_MARK = 'BENCH-DEMO'

@@ -116,7 +116,7 @@ LEFT JOIN party_party ep ON ep.id = e.party
 LEFT JOIN party_party c ON c.id = k.party
 WHERE k.type = 'service' AND k.company = ANY(%(companies)s)
     AND (k.salesperson IN (SELECT id FROM subtree)
-        OR EXISTS (SELECT 1 FROM hopu_contract_approval a
+        OR EXISTS (SELECT 1 FROM hopu_approval a
             WHERE a.contract = k.id AND (a.approver_user = %(user)s
                 OR a.approver_group = ANY(%(groups)s)
                 OR a.approver_employee = ANY(%(employees)s))))
@@ -136,20 +136,24 @@ ORDER BY a.due_date, a.id
 LIMIT %(limit)s
 '''
 
-# 待我审批: the pending steps the user decides (by user, group or
-# employee), with the contract's number, customer, salesperson and amount
+# 待我审批 (hopu_approval): the pending steps the user decides (by user,
+# group or employee) in the user's companies, with the document's name,
+# customer, salesperson and amount the steps keep
 APPROVALS = '''
-SELECT a.id, k.number, c.name, ''' + employee_name('e', 'ep') + ''',
-    k.amount, a.round, a.name, a.opened, a.state, a.decided, a.comment
-FROM hopu_contract_approval a
-JOIN hopu_contract k ON k.id = a.contract
-LEFT JOIN company_employee e ON e.id = k.salesperson
+SELECT a.id, a.document_kind, a.document_name, c.name,
+    ''' + employee_name('e', 'ep') + ''', a.amount, cu.symbol, a.round,
+    a.name, a.approver, a.opened, a.state, du.name, a.decided, a.comment
+FROM hopu_approval a
+LEFT JOIN company_employee e ON e.id = a.salesperson
 LEFT JOIN party_party ep ON ep.id = e.party
-LEFT JOIN party_party c ON c.id = k.party
-WHERE a.state = 'pending' AND (a.approver_user = %(user)s
+LEFT JOIN party_party c ON c.id = a.party
+LEFT JOIN currency_currency cu ON cu.id = a.currency
+LEFT JOIN res_user du ON du.id = a.decided_by
+WHERE a.state = 'pending' AND a.company = ANY(%(companies)s)
+    AND (a.approver_user = %(user)s
         OR a.approver_group = ANY(%(groups)s)
         OR a.approver_employee = ANY(%(employees)s))
-ORDER BY k.signing_date DESC NULLS FIRST, k.id DESC, a.id
+ORDER BY a.opened, a.id
 LIMIT %(limit)s
 '''
 

@@ -1,6 +1,7 @@
 "Where things are, and the configuration trytond is started with."
 import configparser
 import os
+import urllib.parse
 from pathlib import Path
 
 ROOT = Path(
@@ -15,6 +16,13 @@ HOPU_MODULES = [
     'hopu_crm_opportunity',
     'hopu_crm_mailing']
 DEFAULT_PG_URI = 'postgresql://postgres@127.0.0.1:5432/'
+# The options of the server's PostgreSQL sessions: no JIT compilation.
+# PostgreSQL compiles a query with LLVM when the planner's cost estimate is
+# above jit_above_cost; the record rules of a list (a subtree OR the
+# approval steps of the user) raise the estimate of a page of 80 contracts
+# above it, and compiling took 40-400 ms for a query that runs in 2 ms
+# (bench/lists.py). Tryton's queries are short: they run without it.
+PG_OPTIONS = '-c jit=off'
 
 
 def normalize_uri(db_uri):
@@ -26,6 +34,24 @@ def normalize_uri(db_uri):
 
 def backend_name(db_uri):
     return normalize_uri(db_uri).split(':', 1)[0]
+
+
+def server_uri(db_uri):
+    """The database URI trytond is configured with: on PostgreSQL with the
+    session options PG_OPTIONS (libpq's `options` parameter), unless the
+    URI gives its own; the options of PGOPTIONS, which the parameter
+    replaces, are kept before them"""
+    uri = normalize_uri(db_uri)
+    if backend_name(uri) != 'postgresql':
+        return uri
+    parts = urllib.parse.urlsplit(uri)
+    query = urllib.parse.parse_qsl(parts.query)
+    if any(key == 'options' for key, _ in query):
+        return uri
+    query.append(('options', ' '.join(
+                filter(None, [os.environ.get('PGOPTIONS'), PG_OPTIONS]))))
+    return parts._replace(query=urllib.parse.urlencode(
+            query, quote_via=urllib.parse.quote)).geturl()
 
 
 def write_config(
@@ -41,7 +67,7 @@ def write_config(
     for section in ['database', 'web']:
         if not parser.has_section(section):
             parser.add_section(section)
-    parser.set('database', 'uri', normalize_uri(db_uri))
+    parser.set('database', 'uri', server_uri(db_uri))
     if (backend_name(db_uri) == 'sqlite'
             and parser.has_option('cache', 'clean_timeout')):
         # SQLite has one connection per database: the cache check that

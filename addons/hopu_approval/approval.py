@@ -28,6 +28,7 @@ from trytond import config
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, fields, sequence_ordered
 from trytond.modules.currency.fields import Monetary
+from trytond.modules.hopu_sysadmin.speedup import transaction_memo
 from trytond.pool import Pool
 from trytond.pyson import Eval, PYSONDecoder
 from trytond.sendmail import send_message_transactional
@@ -60,16 +61,16 @@ def internal():
 
 
 def approval_documents():
-    "The models of the pool that inherit ApprovalMixin, with their names"
-    pool = Pool()
-    Model = pool.get('ir.model')
-    names = sorted(name for name, klass in pool.iterobject()
-        if isinstance(klass, type) and issubclass(klass, ApprovalMixin))
-    strings = {}
-    with without_check_access():
-        for model in Model.search([('name', 'in', names)]):
-            strings[model.name] = model.string
-    return [(n, strings.get(n, n)) for n in names]
+    """The models of the pool that inherit ApprovalMixin, with their names;
+    from the cache of ir.model, once per transaction and language (the label
+    of 「待我审批」's kind column asks for it on every row)"""
+    Model = Pool().get('ir.model')
+    memo = transaction_memo('hopu_approval_documents')
+    language = Transaction().language
+    if language not in memo:
+        with without_check_access():
+            memo[language] = sorted(Model.get_name_items(ApprovalMixin))
+    return list(memo[language])
 
 
 def user_employees():

@@ -15,6 +15,7 @@ import datetime as dt
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.modules.currency.fields import Monetary
+from trytond.modules.hopu_sysadmin.sqlcolumn import SQLColumn
 from trytond.pool import Pool
 from trytond.pyson import Eval, If, PYSONEncoder
 from trytond.transaction import Transaction, without_check_access
@@ -75,9 +76,9 @@ class Contract(
         "End Date", required=True, states=_draft,
         domain=[If(Eval('start_date') & Eval('end_date'),
                 ('end_date', '>', Eval('start_date')), ())])
-    currency = fields.Function(
-        fields.Many2One('currency.currency', "Currency"),
-        'on_change_with_currency')
+    # the company's, read in the SELECT of the contracts (a list of 80
+    # contracts loaded each one's company otherwise)
+    currency = SQLColumn(fields.Many2One('currency.currency', "Currency"))
     amount = Monetary(
         "Contract Amount", currency='currency', digits='currency',
         required=True, states=_draft)
@@ -218,6 +219,14 @@ class Contract(
     @fields.depends('company')
     def on_change_with_currency(self, name=None):
         return self.company.currency if self.company else None
+
+    @classmethod
+    def column_currency(cls, tables):
+        Company = Pool().get('company.company')
+        contract, _ = tables[None]
+        company = Company.__table__()
+        return company.select(
+            company.currency, where=company.id == contract.company)
 
     @fields.depends('lines')
     def on_change_with_lines_amount(self, name=None):

@@ -69,7 +69,7 @@ def _pg_connect(uri, dbname='postgres', autocommit=True):
     import psycopg
     try:
         return psycopg.connect(
-            uri.rstrip('/') + '/' + dbname, autocommit=autocommit,
+            database_template.database_uri(uri, dbname), autocommit=autocommit,
             connect_timeout=5)
     except psycopg.OperationalError as exception:
         raise OperationError(
@@ -234,7 +234,7 @@ def backup(server, database):
     if uri.startswith('postgresql'):
         path = os.path.join(backup_dir(), f'{database}-{stamp}.dump')
         _run(['pg_dump', '-Fc', '-f', path,
-              '--dbname', uri.rstrip('/') + '/' + database],
+              '--dbname', database_template.database_uri(uri, database)],
             database=database)
     else:
         path = os.path.join(backup_dir(), f'{database}-{stamp}.sqlite')
@@ -262,7 +262,7 @@ def restore(server, database, path):
                 "ENCODING 'unicode'")
         try:
             _run(['pg_restore', '--no-owner', '--dbname',
-                  uri.rstrip('/') + '/' + database, path],
+                  database_template.database_uri(uri, database), path],
                 database=database)
         except Exception:
             drop(server, database, missing_ok=True)

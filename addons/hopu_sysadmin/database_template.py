@@ -64,16 +64,24 @@ def template_name(modules, languages, digest=None):
     return f'{PREFIX}{family(modules, languages)}_{digest[:16]}'
 
 
+def database_uri(uri, database):
+    """The URI of the database on the server of uri, its parameters kept
+    (the session options of the server's configuration)"""
+    import urllib.parse
+    return urllib.parse.urlsplit(uri)._replace(path='/' + database).geturl()
+
+
 class PostgreSQL:
     "Templates as template databases of the server at uri"
 
     def __init__(self, uri):
-        self.uri = uri.rstrip('/')
+        self.uri = uri
 
     def _connect(self):
         import psycopg
         return psycopg.connect(
-            self.uri + '/postgres', autocommit=True, connect_timeout=10)
+            database_uri(self.uri, 'postgres'), autocommit=True,
+            connect_timeout=10)
 
     def exists(self, name):
         with self._connect() as connection:
