@@ -109,6 +109,8 @@ def create_activated(name, db_uri=None, modules=None, languages=('zh_CN',),
         sqlite_dir = getattr(store, 'templates', None)
         if sqlite_dir is None:
             create_empty(template, db_uri)
+            # no login page offers a template in construction
+            store.hide(template)
         else:
             import sqlite3
             sqlite_dir.mkdir(parents=True, exist_ok=True)
@@ -165,6 +167,9 @@ def create_demo(name, db_uri=None):
         building = f'hopu_demo_build_{os.getpid()}'
         drop(building, db_uri)
         create_activated(building, db_uri, modules)
+        if paths.backend_name(db_uri) != 'sqlite':
+            # no login page offers the demo template in construction
+            store.hide(building)
         subprocess.run([
                 sys.executable, '-m', 'hopu_cli.main', 'load-demo', building,
                 '--db', db_uri or 'sqlite'], check=True,
@@ -192,8 +197,7 @@ def drop(name, db_uri=None):
             if path.exists():
                 path.unlink()
         return
-    import psycopg
-    with psycopg.connect(
-            paths.normalize_uri(db_uri).rstrip('/') + '/postgres',
-            autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    # the store's drop: a hidden build (a template) is made droppable first
+    _backend(db_uri)
+    _, store = _template_store(db_uri)
+    store.drop(name)

@@ -89,6 +89,16 @@ class PostgreSQL:
                     "SELECT 1 FROM pg_database WHERE datname = %s",
                     (name,)).fetchone())
 
+    def hide(self, name):
+        """Keep a database in construction out of the database lists (a
+        template build: trytond lists the databases that are not
+        templates), the connections to it still allowed"""
+        from psycopg import sql
+        with self._connect() as connection:
+            connection.execute(
+                sql.SQL("ALTER DATABASE {} IS_TEMPLATE true").format(
+                    sql.Identifier(name)))
+
     def names(self, prefix):
         with self._connect() as connection:
             return [n for n, in connection.execute(
