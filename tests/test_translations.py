@@ -282,3 +282,32 @@ class TranslationTestCase(unittest.TestCase):
         Lang = pool.get('ir.lang')
         language, = Lang.search([('code', '=', LANGUAGE)])
         Lang.load_translations([language])
+
+
+class PartyWordTestCase(unittest.TestCase):
+    """Tryton's zh_CN calls a party 参与者; a Chinese business user and the
+    manuals say 往来单位 (issue 12): every official module's string with
+    参与者 is overridden by the override po of the Hopu module that depends
+    on it (locale/override/zh_CN.po), without the word"""
+
+    def test_no_party_word_of_tryton(self):
+        "ERP-8: no 参与者 left in the official modules' zh_CN strings"
+        import polib
+        from trytond.modules import get_module_info
+        overrides = {}
+        for path in paths.ROOT.glob('addons/hopu_*/locale/override/*.po'):
+            for entry in polib.pofile(str(path)):
+                overrides[entry.msgctxt, entry.msgid] = entry.msgstr
+        left = []
+        for module in ['party', 'company', 'account', 'account_invoice',
+                'stock', 'product', 'sale', 'sale_opportunity']:
+            folder = get_module_info(module)['directory']
+            po = polib.pofile(f'{folder}/locale/{LANGUAGE}.po')
+            for entry in po:
+                if '参与者' not in entry.msgstr or entry.obsolete:
+                    continue
+                kind, name, res = entry.msgctxt.split(':', 2)
+                key = (f'{kind}:{name}:{module}.{res}', entry.msgid)
+                if '参与者' in overrides.get(key, '参与者'):
+                    left.append(f'{module}: {entry.msgctxt} {entry.msgstr}')
+        self.assertEqual(left, [])
