@@ -18,9 +18,11 @@ import re
 import unittest
 from collections import namedtuple
 
+import polib
 from lxml import etree
 
 from hopu_cli import paths
+from trytond.modules import get_module_info
 from trytond.pool import Pool
 from trytond.tests.test_tryton import activate_module, with_transaction
 from trytond.transaction import Transaction
@@ -292,8 +294,6 @@ class PartyWordTestCase(unittest.TestCase):
 
     def test_no_party_word_of_tryton(self):
         "ERP-8: no 参与者 left in the official modules' zh_CN strings"
-        import polib
-        from trytond.modules import get_module_info
         overrides = {}
         for path in paths.ROOT.glob('addons/hopu_*/locale/override/*.po'):
             for entry in polib.pofile(str(path)):
