@@ -304,7 +304,9 @@ class PartyWordTestCase(unittest.TestCase):
             folder = get_module_info(module)['directory']
             po = polib.pofile(f'{folder}/locale/{LANGUAGE}.po')
             for entry in po:
-                if '参与者' not in entry.msgstr or entry.obsolete:
+                # a fuzzy row is not used by the server
+                if ('参与者' not in entry.msgstr or entry.obsolete
+                        or entry.fuzzy):
                     continue
                 kind, name, res = entry.msgctxt.split(':', 2)
                 key = (f'{kind}:{name}:{module}.{res}', entry.msgid)
