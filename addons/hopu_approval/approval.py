@@ -425,18 +425,6 @@ class Approval(ModelSQL, ModelView):
     def get_documents(cls):
         return approval_documents()
 
-    @fields.depends('company')
-    def on_change_with_currency(self, name=None):
-        "The currency of the amount bands: the rule's company's or the user's"
-        pool = Pool()
-        Company = pool.get('company.company')
-        company = self.company
-        if not company:
-            company_id = Transaction().context.get('company')
-            if company_id is not None and company_id >= 0:
-                company = Company(company_id)
-        return company.currency if company else None
-
     @classmethod
     def get_readable_documents(cls):
         """The kinds of document the user may read: a reference to a model

@@ -45,6 +45,20 @@ class LineMixin(DocumentCurrencyMixin):
     def default_quantity(cls):
         return 1
 
+    @classmethod
+    def _contract_type_states(cls, contract_type):
+        """product and unit shown and required by the contract type, which
+        a document's editable list gives from the parent before the
+        computed contract_type of a new line"""
+        cls.product.states = {
+            'required': contract_type == 'product',
+            'invisible': contract_type != 'product',
+            }
+        cls.unit.states = {
+            'required': Bool(Eval('product')),
+            'invisible': contract_type != 'product',
+            }
+
     @fields.depends('quantity', 'unit_price', 'currency')
     def on_change_with_amount(self, name=None):
         if self.quantity is None or self.unit_price is None:
@@ -85,18 +99,8 @@ class ContractLine(
     def __setup__(cls):
         super().__setup__()
         cls._order = [('sequence', 'ASC NULLS FIRST'), ('id', 'ASC')]
-        # In the contract's editable list the parent's type is known before
-        # the computed contract_type of a new line
-        contract_type = Eval('_parent_contract', {}).get(
-            'type', Eval('contract_type'))
-        cls.product.states = {
-            'required': contract_type == 'product',
-            'invisible': contract_type != 'product',
-            }
-        cls.unit.states = {
-            'required': Bool(Eval('product')),
-            'invisible': contract_type != 'product',
-            }
+        cls._contract_type_states(Eval('_parent_contract', {}).get(
+                'type', Eval('contract_type')))
 
     @fields.depends('contract', '_parent_contract.type')
     def on_change_with_contract_type(self, name=None):

@@ -13,7 +13,7 @@ from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Workflow, fields
 from trytond.modules.currency.fields import Monetary
 from trytond.pool import Pool
-from trytond.pyson import Bool, Eval, If
+from trytond.pyson import Eval, If
 from trytond.transaction import Transaction
 
 from .commission import CommissionMixin, check_commission_total
@@ -400,9 +400,9 @@ class Change(OrderMixin, Workflow, ModelSQL, ModelView):
 
 
 class ChangeLine(ParentLockedMixin, LineMixin, ModelSQL, ModelView):
-    _parent_field = 'change'
     "Contract Change Order Line"
     __name__ = 'hopu.contract.change.line'
+    _parent_field = 'change'
     change = fields.Many2One(
         'hopu.contract.change', "Change Order", required=True,
         ondelete='CASCADE')
@@ -410,18 +410,8 @@ class ChangeLine(ParentLockedMixin, LineMixin, ModelSQL, ModelView):
     @classmethod
     def __setup__(cls):
         super().__setup__()
-        # As on the contract's lines: in the order's editable list the
-        # parent's type is known before the computed one of a new line
-        contract_type = Eval('_parent_change', {}).get(
-            'contract_type', Eval('contract_type'))
-        cls.product.states = {
-            'required': contract_type == 'product',
-            'invisible': contract_type != 'product',
-            }
-        cls.unit.states = {
-            'required': Bool(Eval('product')),
-            'invisible': contract_type != 'product',
-            }
+        cls._contract_type_states(Eval('_parent_change', {}).get(
+                'contract_type', Eval('contract_type')))
 
     @fields.depends('change', '_parent_change.contract_type')
     def on_change_with_contract_type(self, name=None):
@@ -434,9 +424,9 @@ class ChangeLine(ParentLockedMixin, LineMixin, ModelSQL, ModelView):
 
 class ChangeCommission(
         ParentLockedMixin, CommissionMixin, ModelSQL, ModelView):
-    _parent_field = 'change'
     "Contract Change Order Commission"
     __name__ = 'hopu.contract.change.commission'
+    _parent_field = 'change'
     change = fields.Many2One(
         'hopu.contract.change', "Change Order", required=True,
         ondelete='CASCADE')

@@ -27,20 +27,21 @@ def party_name(party):
         NullIf(party.name, ''), Concat(Concat('[', party.code), ']'))
 
 
-def rec_name_field(field):
-    """rec_name as an SQLColumn of the same label and searcher (a field
-    is replaced in __setup__: trytond copies the first definition)"""
-    return SQLColumn(
-        fields.Char(field.string), searcher=field.searcher)
-
-
-class Party(metaclass=PoolMeta):
-    __name__ = 'party.party'
+class RecNameColumnMixin:
+    """rec_name as an SQLColumn of the same label and searcher, its SQL
+    given by column_rec_name (a field is replaced in __setup__: trytond
+    copies the first definition)"""
+    __slots__ = ()
 
     @classmethod
     def __setup__(cls):
         super().__setup__()
-        cls.rec_name = rec_name_field(cls.rec_name)
+        cls.rec_name = SQLColumn(
+            fields.Char(cls.rec_name.string), searcher=cls.rec_name.searcher)
+
+
+class Party(RecNameColumnMixin, metaclass=PoolMeta):
+    __name__ = 'party.party'
 
     @classmethod
     def column_rec_name(cls, tables):
@@ -48,13 +49,8 @@ class Party(metaclass=PoolMeta):
         return party_name(party)
 
 
-class Company(metaclass=PoolMeta):
+class Company(RecNameColumnMixin, metaclass=PoolMeta):
     __name__ = 'company.company'
-
-    @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        cls.rec_name = rec_name_field(cls.rec_name)
 
     @classmethod
     def column_rec_name(cls, tables):
