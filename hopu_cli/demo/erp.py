@@ -107,7 +107,8 @@ def load_warehouses(config):
     lost_found = Location(ref(config, 'stock.location_lost_found'))
     warehouses = {HEAD_WAREHOUSE: head.code}
     for name, code, input_, output, storage in WAREHOUSES:
-        if not Location.find([('code', '=', code), ('type', '=', 'warehouse')]):
+        if not Location.find(
+                [('code', '=', code), ('type', '=', 'warehouse')]):
             zones = []
             for zone in [input_, output, storage]:
                 location, _ = get_or_create(
