@@ -516,6 +516,30 @@ PATCHES += [
     ]
 
 
+# The related fields of a list (read_related.py); after sqlcolumn.read,
+# which guards the same target
+
+def _read_related():
+    from . import read_related
+    return read_related
+
+
+PATCHES += [
+    Patch('speed.read_related',
+        'trytond.model.modelsql:ModelSQL.read',
+        lambda original: _read_related().make_read(original),
+        fingerprint='a0bd04a4adf61a33', required=False,
+        report="""
+            ``ModelSQL.read`` evaluates the target and the context of a
+            related field twice per row (sorted and groupby keys),
+            encoding the field's context to PYSON each time, and asks the
+            selection of a ':string' field per row; evaluate the context
+            once per distinct value of its eval fields (none for most
+            fields) and compute the selection once per field when it does
+            not depend on the record (see read_related.py)."""),
+    ]
+
+
 # The server process (hopu serve, the WSGI application, trytond)
 
 def _database_list(original):
