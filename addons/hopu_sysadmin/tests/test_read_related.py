@@ -63,7 +63,8 @@ class ReadRelatedTestCase(unittest.TestCase):
                 for patch in reversed(patches):
                     patch.stop()
             results.append((
-                    sorted(rows, key=lambda r: r['id']), sorted(calls, key=repr)))
+                    sorted(rows, key=lambda r: r['id']),
+                    sorted(calls, key=repr)))
         return results
 
     @with_transaction()
