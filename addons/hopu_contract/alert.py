@@ -49,6 +49,30 @@ class Alert(metaclass=PoolMeta):
     def _get_origin_models(cls):
         return super()._get_origin_models() + ['hopu.contract']
 
+    @classmethod
+    def _description_fields(cls):
+        return super()._description_fields() + ['origin']
+
+    @classmethod
+    def _description_records(cls, rows):
+        "The contracts of the expiring alerts with their names (one read)"
+        Contract = Pool().get('hopu.contract')
+        rows = list(rows)
+
+        def contract_id(row):
+            model, _, id_ = (row['origin'] or '').partition(',')
+            if (row['kind'] == 'contract_expiring'
+                    and model == Contract.__name__):
+                return int(id_)
+        ids = {i for i in map(contract_id, rows) if i is not None}
+        names = {c['id']: c['rec_name']
+            for c in Contract.read(list(ids), ['rec_name'])}
+        for row, alert in zip(rows, super()._description_records(rows)):
+            if contract_id(row) in names:
+                alert.origin = Contract(
+                    contract_id(row), rec_name=names[contract_id(row)])
+            yield alert
+
     def _description_contract_expiring(self):
         return gettext('hopu_contract.msg_alert_contract_expiring',
             contract=self.origin.rec_name,

@@ -20,7 +20,6 @@ from email.utils import formataddr, parseaddr
 from trytond import backend, config
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, fields
-from trytond.modules.hopu_sysadmin.speedup import transaction_memo
 from trytond.pool import Pool, PoolMeta
 from trytond.sendmail import send_message_transactional
 from trytond.tools import grouped_slice
@@ -72,7 +71,7 @@ class Alert(ModelSQL, ModelView):
         "Sent On", readonly=True,
         help="The last day the alert was sent by e-mail.")
     description = fields.Function(
-        fields.Char("Description"), 'get_description')
+        fields.Char("Description"), 'get_descriptions')
 
     @classmethod
     def __setup__(cls):
@@ -80,6 +79,9 @@ class Alert(ModelSQL, ModelView):
         t = cls.__table__()
         cls._sql_indexes.add(Index(t, (t.salesperson, Index.Range())))
         cls._order = [('due_date', 'ASC'), ('id', 'ASC')]
+        # The list shows description and rec_name (the same text): one call
+        # of the getter makes both for the page
+        cls.rec_name.getter = 'get_descriptions'
         # Written only by the scheduled task
         for name in ['create', 'write', 'delete']:
             cls.__rpc__.pop(name, None)
@@ -95,19 +97,39 @@ class Alert(ModelSQL, ModelView):
         return [(None, '')] + [
             (m, IrModel.get_name(m)) for m in cls._get_origin_models()]
 
-    def get_description(self, name):
-        # The list reads description and rec_name (the same text): each
-        # alert's text is made once per request
-        # (in the language of the moment: the digest writes to each user in
-        # their own)
-        memo = transaction_memo('hopu_crm_alert_description')
-        key = (self.id, Transaction().language)
-        if self.id is None or self.id < 0 or key not in memo:
-            description = getattr(self, f'_description_{self.kind}')()
-            if self.id is None or self.id < 0:
-                return description
-            memo[key] = description
-        return memo[key]
+    @classmethod
+    def get_descriptions(cls, alerts, names):
+        """The text of each alert (description and rec_name), the values it
+        needs read for all the alerts at once (no record loaded per
+        alert; in the language of the moment: the digest writes to each
+        user in their own)"""
+        texts = {}
+        saved = [a.id for a in alerts if a.id is not None and a.id >= 0]
+        if saved:
+            rows = cls.read(saved, cls._description_fields())
+            for alert in cls._description_records(rows):
+                texts[alert.id] = getattr(
+                    alert, f'_description_{alert.kind}')()
+        for alert in alerts:
+            if alert.id not in texts:
+                texts[alert.id] = getattr(
+                    alert, f'_description_{alert.kind}')()
+        return {name: texts for name in names}
+
+    @classmethod
+    def _description_fields(cls):
+        "The fields the texts of the alerts are made of"
+        return ['kind', 'due_date', 'customer', 'customer.rec_name']
+
+    @classmethod
+    def _description_records(cls, rows):
+        "Alerts holding the values of rows, as the texts read them"
+        Party = Pool().get('party.party')
+        for row in rows:
+            customer = row['customer.']
+            yield cls(row['id'], kind=row['kind'], due_date=row['due_date'],
+                customer=Party(customer['id'], rec_name=customer['rec_name'])
+                if customer else None)
 
     def _description_overdue_visit(self):
         return gettext('hopu_crm.msg_alert_overdue_visit',
@@ -116,9 +138,6 @@ class Alert(ModelSQL, ModelView):
     def _description_protection(self):
         return gettext('hopu_crm.msg_alert_protection',
             customer=self.customer.rec_name, date=self.due_date)
-
-    def get_rec_name(self, name):
-        return self.get_description('description')
 
     @classmethod
     def on_modification(cls, mode, alerts, field_names=None):
