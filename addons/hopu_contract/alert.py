@@ -5,6 +5,11 @@ configured days are business alerts of their salesperson (hopu_crm's
 ``hopu.crm.alert``), until they are renewed, terminated or closed."""
 import datetime as dt
 
+from sql import Cast
+from sql.conditionals import Case
+from sql.functions import Substring
+from sql.operators import Like
+
 from trytond.i18n import gettext
 from trytond.model import fields
 from trytond.pool import Pool, PoolMeta
@@ -50,34 +55,37 @@ class Alert(metaclass=PoolMeta):
         return super()._get_origin_models() + ['hopu.contract']
 
     @classmethod
-    def _description_fields(cls):
-        return super()._description_fields() + ['origin']
+    def _description_columns(cls, alert):
+        "The contract of an expiring alert (its origin as stored) and name"
+        Contract = Pool().get('hopu.contract')
+        contract = Contract.__table__()
+        prefix = Contract.__name__ + ','
+        # (CASE: the other origins are not cast)
+        contract_id = Case((
+                (alert.kind == 'contract_expiring')
+                & Like(alert.origin, prefix + '%'),
+                Cast(Substring(alert.origin, len(prefix) + 1), 'INTEGER')))
+        from_, columns = super()._description_columns(alert)
+        from_ = from_.join(contract, 'LEFT',
+            condition=contract.id == contract_id)
+        columns['contract'] = Contract.column_rec_name(
+            {None: (contract, None)})
+        return from_, columns
 
     @classmethod
-    def _description_records(cls, rows):
-        "The contracts of the expiring alerts with their names (one read)"
-        Contract = Pool().get('hopu.contract')
-        rows = list(rows)
+    def _description_value(cls, alert, name):
+        if name == 'contract':
+            return (alert.origin.rec_name
+                if alert.kind == 'contract_expiring' and alert.origin
+                else None)
+        return super()._description_value(alert, name)
 
-        def contract_id(row):
-            model, _, id_ = (row['origin'] or '').partition(',')
-            if (row['kind'] == 'contract_expiring'
-                    and model == Contract.__name__):
-                return int(id_)
-        ids = {i for i in map(contract_id, rows) if i is not None}
-        names = {c['id']: c['rec_name']
-            for c in Contract.read(list(ids), ['rec_name'])}
-        for row, alert in zip(rows, super()._description_records(rows)):
-            if contract_id(row) in names:
-                alert.origin = Contract(
-                    contract_id(row), rec_name=names[contract_id(row)])
-            yield alert
-
-    def _description_contract_expiring(self):
+    @classmethod
+    def _describe_contract_expiring(cls, values):
         return gettext('hopu_contract.msg_alert_contract_expiring',
-            contract=self.origin.rec_name,
-            customer=self.customer.rec_name,
-            date=self.due_date)
+            contract=values['contract'] or '',
+            customer=values['customer'] or '',
+            date=values['due_date'])
 
     @classmethod
     def _compute(cls, date):

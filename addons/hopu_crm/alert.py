@@ -22,7 +22,7 @@ from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, fields
 from trytond.pool import Pool, PoolMeta
 from trytond.sendmail import send_message_transactional
-from trytond.tools import grouped_slice
+from trytond.tools import grouped_slice, reduce_ids
 from trytond.transaction import Transaction, without_check_access
 
 KINDS = [
@@ -99,45 +99,70 @@ class Alert(ModelSQL, ModelView):
 
     @classmethod
     def get_descriptions(cls, alerts, names):
-        """The text of each alert (description and rec_name), the values it
-        needs read for all the alerts at once (no record loaded per
-        alert; in the language of the moment: the digest writes to each
+        """The text of each alert (description and rec_name), made from the
+        values read for all the alerts at once (no record loaded per
+        alert), in the language of the moment (the digest writes to each
         user in their own)"""
-        texts = {}
-        saved = [a.id for a in alerts if a.id is not None and a.id >= 0]
-        if saved:
-            rows = cls.read(saved, cls._description_fields())
-            for alert in cls._description_records(rows):
-                texts[alert.id] = getattr(
-                    alert, f'_description_{alert.kind}')()
-        for alert in alerts:
-            if alert.id not in texts:
-                texts[alert.id] = getattr(
-                    alert, f'_description_{alert.kind}')()
+        texts = {alert_id: getattr(cls, f'_describe_{values["kind"]}')(values)
+            for alert_id, values in cls._description_values(alerts).items()}
         return {name: texts for name in names}
 
     @classmethod
-    def _description_fields(cls):
-        "The fields the texts of the alerts are made of"
-        return ['kind', 'due_date', 'customer', 'customer.rec_name']
+    def _description_values(cls, alerts):
+        """id → the values the text of the alert is made of (kind,
+        due_date, customer: the customer's name), read in one statement
+        (_description_columns)"""
+        values = {}
+        saved = [a.id for a in alerts if a.id is not None and a.id >= 0]
+        if saved:
+            alert = cls.__table__()
+            from_, columns = cls._description_columns(alert)
+            cursor = Transaction().connection.cursor()
+            cursor.execute(*from_.select(alert.id, *columns.values(),
+                    where=reduce_ids(alert.id, saved)))
+            for alert_id, *row in cursor:
+                values[alert_id] = dict(zip(columns, row))
+                due_date = values[alert_id]['due_date']
+                if isinstance(due_date, str):
+                    # SQLite
+                    values[alert_id]['due_date'] = (
+                        dt.date.fromisoformat(due_date))
+        for alert in alerts:
+            if alert.id not in values:
+                values[alert.id] = {
+                    name: cls._description_value(alert, name)
+                    for name in columns}
+        return values
 
     @classmethod
-    def _description_records(cls, rows):
-        "Alerts holding the values of rows, as the texts read them"
+    def _description_columns(cls, alert):
+        """The tables the values of the texts come from (alert joined to
+        others) and the column of each value; other modules add theirs"""
         Party = Pool().get('party.party')
-        for row in rows:
-            customer = row['customer.']
-            yield cls(row['id'], kind=row['kind'], due_date=row['due_date'],
-                customer=Party(customer['id'], rec_name=customer['rec_name'])
-                if customer else None)
+        party = Party.__table__()
+        from_ = alert.join(party, 'LEFT', condition=party.id == alert.customer)
+        return from_, {
+            'kind': alert.kind,
+            'due_date': alert.due_date,
+            'customer': Party.column_rec_name({None: (party, None)}),
+            }
 
-    def _description_overdue_visit(self):
+    @classmethod
+    def _description_value(cls, alert, name):
+        "The value name of an alert not saved"
+        if name == 'customer':
+            return alert.customer.rec_name if alert.customer else None
+        return getattr(alert, name)
+
+    @classmethod
+    def _describe_overdue_visit(cls, values):
         return gettext('hopu_crm.msg_alert_overdue_visit',
-            customer=self.customer.rec_name, date=self.due_date)
+            customer=values['customer'] or '', date=values['due_date'])
 
-    def _description_protection(self):
+    @classmethod
+    def _describe_protection(cls, values):
         return gettext('hopu_crm.msg_alert_protection',
-            customer=self.customer.rec_name, date=self.due_date)
+            customer=values['customer'] or '', date=values['due_date'])
 
     @classmethod
     def on_modification(cls, mode, alerts, field_names=None):
