@@ -361,10 +361,9 @@ class Approval(RecNameColumnMixin, ModelSQL, ModelView):
     document_name = fields.Char("Document", readonly=True)
     company = fields.Many2One(
         'company.company', "Company", readonly=True, ondelete='CASCADE')
-    # (no company context: the step only names its document's customer,
-    # and the list would read each step's company for it)
     party = fields.Many2One(
-        'party.party', "Customer", readonly=True, ondelete='SET NULL')
+        'party.party', "Customer", readonly=True, ondelete='SET NULL',
+        context={'company': Eval('company', -1)}, depends={'company'})
     salesperson = fields.Many2One(
         'company.employee', "Salesperson", readonly=True,
         ondelete='SET NULL')
