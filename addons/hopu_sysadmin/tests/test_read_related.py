@@ -10,8 +10,7 @@ from trytond.model import ModelSQL
 from trytond.modules.company.tests import create_company, create_employee
 from trytond.modules.hopu_sysadmin import read_related, trytond_patches
 from trytond.pool import Pool
-from trytond.tests.test_tryton import (
-    activate_module, with_transaction)
+from trytond.tests.test_tryton import activate_module, with_transaction
 from trytond.transaction import Transaction
 
 from .list_queries import forget_records
