@@ -22,7 +22,7 @@ from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, fields
 from trytond.pool import Pool, PoolMeta
 from trytond.sendmail import send_message_transactional
-from trytond.tools import grouped_slice, reduce_ids
+from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, without_check_access
 
 KINDS = [
@@ -118,15 +118,17 @@ class Alert(ModelSQL, ModelView):
             alert = cls.__table__()
             from_, columns = cls._description_columns(alert)
             cursor = Transaction().connection.cursor()
-            cursor.execute(*from_.select(alert.id, *columns.values(),
-                    where=reduce_ids(alert.id, saved)))
-            for alert_id, *row in cursor:
-                values[alert_id] = dict(zip(columns, row))
-                due_date = values[alert_id]['due_date']
-                if isinstance(due_date, str):
-                    # SQLite
-                    values[alert_id]['due_date'] = (
-                        dt.date.fromisoformat(due_date))
+            for sub_ids in grouped_slice(saved, backend.MAX_QUERY_PARAMS):
+                cursor.execute(*from_.select(alert.id, *columns.values(),
+                        where=fields.SQL_OPERATORS['in'](
+                            alert.id, list(sub_ids))))
+                for alert_id, *row in cursor:
+                    values[alert_id] = dict(zip(columns, row))
+                    due_date = values[alert_id]['due_date']
+                    if isinstance(due_date, str):
+                        # SQLite
+                        values[alert_id]['due_date'] = (
+                            dt.date.fromisoformat(due_date))
         for alert in alerts:
             if alert.id not in values:
                 values[alert.id] = {
