@@ -23,11 +23,15 @@ from email.message import EmailMessage
 from email.utils import formataddr, parseaddr
 
 from sql.aggregate import Max
+from sql.conditionals import Coalesce
+from sql.functions import Trim
+from sql.operators import Concat
 
 from trytond import config
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, fields, sequence_ordered
 from trytond.modules.currency.fields import Monetary
+from trytond.modules.hopu_sysadmin.party import RecNameColumnMixin
 from trytond.modules.hopu_sysadmin.speedup import transaction_memo
 from trytond.pool import Pool
 from trytond.pyson import Eval, PYSONDecoder
@@ -346,7 +350,7 @@ class ApprovalRuleStep(sequence_ordered(), ModelSQL, ModelView):
         return [base]
 
 
-class Approval(ModelSQL, ModelView):
+class Approval(RecNameColumnMixin, ModelSQL, ModelView):
     "Approval Step"
     __name__ = 'hopu.approval'
     document = fields.Reference(
@@ -439,6 +443,13 @@ class Approval(ModelSQL, ModelView):
 
     def get_rec_name(self, name):
         return f'{self.document_name or ""} {self.name or ""}'.strip()
+
+    @classmethod
+    def column_rec_name(cls, tables):
+        "The SQL of get_rec_name (read with the step's columns)"
+        step, _ = tables[None]
+        return Trim(Concat(Concat(Coalesce(step.document_name, ''), ' '),
+                Coalesce(step.name, '')))
 
     @classmethod
     def search_rec_name(cls, name, clause):

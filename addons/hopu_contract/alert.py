@@ -5,6 +5,11 @@ configured days are business alerts of their salesperson (hopu_crm's
 ``hopu.crm.alert``), until they are renewed, terminated or closed."""
 import datetime as dt
 
+from sql import Cast
+from sql.conditionals import Case
+from sql.functions import Substring
+from sql.operators import Like
+
 from trytond.i18n import gettext
 from trytond.model import fields
 from trytond.pool import Pool, PoolMeta
@@ -49,11 +54,38 @@ class Alert(metaclass=PoolMeta):
     def _get_origin_models(cls):
         return super()._get_origin_models() + ['hopu.contract']
 
-    def _description_contract_expiring(self):
+    @classmethod
+    def _description_columns(cls, alert):
+        "The contract of an expiring alert (its origin as stored) and name"
+        Contract = Pool().get('hopu.contract')
+        contract = Contract.__table__()
+        prefix = Contract.__name__ + ','
+        # (CASE: the other origins are not cast)
+        contract_id = Case((
+                (alert.kind == 'contract_expiring')
+                & Like(alert.origin, prefix + '%'),
+                Cast(Substring(alert.origin, len(prefix) + 1), 'INTEGER')))
+        from_, columns = super()._description_columns(alert)
+        from_ = from_.join(contract, 'LEFT',
+            condition=contract.id == contract_id)
+        columns['contract'] = Contract.column_rec_name(
+            {None: (contract, None)})
+        return from_, columns
+
+    @classmethod
+    def _description_value(cls, alert, name):
+        if name == 'contract':
+            return (alert.origin.rec_name
+                if alert.kind == 'contract_expiring' and alert.origin
+                else None)
+        return super()._description_value(alert, name)
+
+    @classmethod
+    def _describe_contract_expiring(cls, values):
         return gettext('hopu_contract.msg_alert_contract_expiring',
-            contract=self.origin.rec_name,
-            customer=self.customer.rec_name,
-            date=self.due_date)
+            contract=values['contract'] or '',
+            customer=values['customer'] or '',
+            date=values['due_date'])
 
     @classmethod
     def _compute(cls, date):

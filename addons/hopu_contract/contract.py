@@ -12,9 +12,13 @@ commission shares in commission.py, its versions in version.py and its sale
 order in sale.py."""
 import datetime as dt
 
+from sql import Cast
+from sql.conditionals import Coalesce, NullIf
+
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.modules.currency.fields import Monetary
+from trytond.modules.hopu_sysadmin.party import RecNameColumnMixin
 from trytond.modules.hopu_sysadmin.sqlcolumn import SQLColumn
 from trytond.pool import Pool
 from trytond.pyson import Eval, If, PYSONEncoder
@@ -48,8 +52,8 @@ EFFECTIVE_WRITABLE = {'close_reason'}
 
 
 class Contract(
-        ContractSaleMixin, ApprovalDocumentMixin, Workflow, ModelSQL,
-        ModelView):
+        RecNameColumnMixin, ContractSaleMixin, ApprovalDocumentMixin,
+        Workflow, ModelSQL, ModelView):
     "Contract"
     __name__ = 'hopu.contract'
     _rec_name = 'number'
@@ -239,6 +243,14 @@ class Contract(
 
     def get_rec_name(self, name):
         return self.number or str(self.id)
+
+    @classmethod
+    def column_rec_name(cls, tables):
+        "The SQL of get_rec_name (read with the contract's columns)"
+        contract, _ = tables[None]
+        return Coalesce(
+            NullIf(contract.number, ''),
+            Cast(contract.id, cls.number.sql_type().base))
 
     @property
     def approval_contract(self):

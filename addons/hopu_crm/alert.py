@@ -20,7 +20,6 @@ from email.utils import formataddr, parseaddr
 from trytond import backend, config
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, fields
-from trytond.modules.hopu_sysadmin.speedup import transaction_memo
 from trytond.pool import Pool, PoolMeta
 from trytond.sendmail import send_message_transactional
 from trytond.tools import grouped_slice
@@ -72,7 +71,7 @@ class Alert(ModelSQL, ModelView):
         "Sent On", readonly=True,
         help="The last day the alert was sent by e-mail.")
     description = fields.Function(
-        fields.Char("Description"), 'get_description')
+        fields.Char("Description"), 'get_descriptions')
 
     @classmethod
     def __setup__(cls):
@@ -80,6 +79,9 @@ class Alert(ModelSQL, ModelView):
         t = cls.__table__()
         cls._sql_indexes.add(Index(t, (t.salesperson, Index.Range())))
         cls._order = [('due_date', 'ASC'), ('id', 'ASC')]
+        # The list shows description and rec_name (the same text): one call
+        # of the getter makes both for the page
+        cls.rec_name.getter = 'get_descriptions'
         # Written only by the scheduled task
         for name in ['create', 'write', 'delete']:
             cls.__rpc__.pop(name, None)
@@ -95,30 +97,74 @@ class Alert(ModelSQL, ModelView):
         return [(None, '')] + [
             (m, IrModel.get_name(m)) for m in cls._get_origin_models()]
 
-    def get_description(self, name):
-        # The list reads description and rec_name (the same text): each
-        # alert's text is made once per request
-        # (in the language of the moment: the digest writes to each user in
-        # their own)
-        memo = transaction_memo('hopu_crm_alert_description')
-        key = (self.id, Transaction().language)
-        if self.id is None or self.id < 0 or key not in memo:
-            description = getattr(self, f'_description_{self.kind}')()
-            if self.id is None or self.id < 0:
-                return description
-            memo[key] = description
-        return memo[key]
+    @classmethod
+    def get_descriptions(cls, alerts, names):
+        """The text of each alert (description and rec_name), made from the
+        values read for all the alerts at once (no record loaded per
+        alert), in the language of the moment (the digest writes to each
+        user in their own)"""
+        texts = {alert_id: getattr(cls, f'_describe_{values["kind"]}')(values)
+            for alert_id, values in cls._description_values(alerts).items()}
+        return {name: texts for name in names}
 
-    def _description_overdue_visit(self):
+    @classmethod
+    def _description_values(cls, alerts):
+        """id → the values the text of the alert is made of (kind,
+        due_date, customer: the customer's name), read in one statement
+        (_description_columns)"""
+        values = {}
+        saved = [a.id for a in alerts if a.id is not None and a.id >= 0]
+        if saved:
+            alert = cls.__table__()
+            from_, columns = cls._description_columns(alert)
+            cursor = Transaction().connection.cursor()
+            for sub_ids in grouped_slice(saved, backend.MAX_QUERY_PARAMS):
+                cursor.execute(*from_.select(alert.id, *columns.values(),
+                        where=fields.SQL_OPERATORS['in'](
+                            alert.id, list(sub_ids))))
+                for alert_id, *row in cursor:
+                    values[alert_id] = dict(zip(columns, row))
+                    due_date = values[alert_id]['due_date']
+                    if isinstance(due_date, str):
+                        # SQLite
+                        values[alert_id]['due_date'] = (
+                            dt.date.fromisoformat(due_date))
+        for alert in alerts:
+            if alert.id not in values:
+                values[alert.id] = {
+                    name: cls._description_value(alert, name)
+                    for name in columns}
+        return values
+
+    @classmethod
+    def _description_columns(cls, alert):
+        """The tables the values of the texts come from (alert joined to
+        others) and the column of each value; other modules add theirs"""
+        Party = Pool().get('party.party')
+        party = Party.__table__()
+        from_ = alert.join(party, 'LEFT', condition=party.id == alert.customer)
+        return from_, {
+            'kind': alert.kind,
+            'due_date': alert.due_date,
+            'customer': Party.column_rec_name({None: (party, None)}),
+            }
+
+    @classmethod
+    def _description_value(cls, alert, name):
+        "The value name of an alert not saved"
+        if name == 'customer':
+            return alert.customer.rec_name if alert.customer else None
+        return getattr(alert, name)
+
+    @classmethod
+    def _describe_overdue_visit(cls, values):
         return gettext('hopu_crm.msg_alert_overdue_visit',
-            customer=self.customer.rec_name, date=self.due_date)
+            customer=values['customer'] or '', date=values['due_date'])
 
-    def _description_protection(self):
+    @classmethod
+    def _describe_protection(cls, values):
         return gettext('hopu_crm.msg_alert_protection',
-            customer=self.customer.rec_name, date=self.due_date)
-
-    def get_rec_name(self, name):
-        return self.get_description('description')
+            customer=values['customer'] or '', date=values['due_date'])
 
     @classmethod
     def on_modification(cls, mode, alerts, field_names=None):

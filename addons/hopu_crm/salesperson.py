@@ -4,13 +4,15 @@
 import datetime as dt
 import re
 
-from trytond import backend
+from sql import Null
+from sql.conditionals import Case, NullIf
+from sql.operators import Concat
+
 from trytond.i18n import gettext
 from trytond.model import ModelView, Unique, fields
-from trytond.modules.hopu_sysadmin.speedup import transaction_memo
+from trytond.modules.hopu_sysadmin.party import RecNameColumnMixin, party_name
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
-from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
@@ -74,8 +76,10 @@ class Company(metaclass=PoolMeta):
                             prefix=prefix))
 
 
-class Employee(metaclass=PoolMeta):
-    "CRM-1: a salesperson is an employee with a code (赠送代码)"
+class Employee(RecNameColumnMixin, metaclass=PoolMeta):
+    """CRM-1: a salesperson is an employee with a code (赠送代码); the
+    name ([code] name, on every line of the lists) is read in the SELECT
+    of the records (RecNameColumnMixin)"""
     __name__ = 'company.employee'
 
     salesperson_code = fields.Char(
@@ -93,9 +97,6 @@ class Employee(metaclass=PoolMeta):
     @classmethod
     def __setup__(cls):
         super().__setup__()
-        # The owner is on every line of the customer lists: name them in
-        # one query instead of one instance per employee and party
-        cls.rec_name.getter = 'get_rec_names'
         t = cls.__table__()
         cls._sql_constraints += [
             ('salesperson_code_unique', Unique(t, t.salesperson_code),
@@ -150,37 +151,19 @@ class Employee(metaclass=PoolMeta):
         return name
 
     @classmethod
-    def get_rec_names(cls, employees, name):
-        "The same as get_rec_name, for many employees in one query"
-        names = cls._hopu_names(list(map(int, employees)))
-        return {int(e): names[int(e)] for e in employees}
-
-    @classmethod
-    def _hopu_names(cls, ids):
-        "The rec_name of the employees, kept for the transaction"
+    def column_rec_name(cls, tables):
+        "The SQL of get_rec_name: [code] and the party's name"
         pool = Pool()
         Party = pool.get('party.party')
-        employee = cls.__table__()
+        employee, _ = tables[None]
         party = Party.__table__()
-        cursor = Transaction().connection.cursor()
-        names = transaction_memo('employee_names')
-        missing = [i for i in ids if i not in names]
-        for sub_ids in grouped_slice(missing, backend.MAX_QUERY_PARAMS):
-            cursor.execute(*employee.join(party,
-                    condition=employee.party == party.id
-                    ).select(employee.id, employee.salesperson_code,
-                    party.name, party.code,
-                    where=fields.SQL_OPERATORS['in'](employee.id, sub_ids)))
-            for id_, code, party_name, party_code in cursor:
-                names[id_] = cls._hopu_name(code, party_name, party_code)
-        return names
-
-    @staticmethod
-    def _hopu_name(code, party_name, party_code):
-        value = party_name or f'[{party_code}]'
-        if code:
-            value = f'[{code}] {value}'
-        return value
+        code = NullIf(employee.salesperson_code, '')
+        return party.select(
+            Concat(
+                Case((code != Null, Concat(Concat('[', code), '] ')),
+                    else_=''),
+                party_name(party)),
+            where=party.id == employee.party)
 
     @classmethod
     def search_rec_name(cls, name, clause):

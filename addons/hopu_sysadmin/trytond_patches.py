@@ -466,6 +466,34 @@ PATCHES += [
     ]
 
 
+def _many2one_sql_format(original):
+    def sql_format(self, value):
+        # an id as given (the domain of a record rule lists the user's
+        # 126 groups): what both backends' sql_format return for it
+        if type(value) is int:
+            return value
+        return original(self, value)
+    return sql_format
+
+
+PATCHES += [
+    Patch('speed.many2one_sql_format',
+        'trytond.model.fields.many2one:Many2One.sql_format',
+        _many2one_sql_format,
+        fingerprint='2f2b54180d134d18', required=False,
+        report="""
+            ``Many2One.sql_format`` is called for each value of an ``in``
+            clause (the record rules of a user with 126 groups format the
+            list several times per request: 900 calls for one list page);
+            each call checks the value against Model, Query and
+            Expression, converts it to int, then ``Field.sql_format``
+            checks the types again and asks the backend, which returns the
+            int unchanged (PostgreSQL, SQLite). An int can be returned as
+            it is, or ``_domain_value`` can format a list of ints at
+            once."""),
+    ]
+
+
 # The labels of a list's selection columns (selection_string.py)
 
 def _selection_string():
@@ -513,6 +541,30 @@ PATCHES += [
             more than the rest of the read. ``ModelSQL.read`` could treat a
             Function field without getter as a column
             (``if not getattr(field, 'getter', None)``)."""),
+    ]
+
+
+# The related fields of a list (read_related.py); after sqlcolumn.read,
+# which guards the same target
+
+def _read_related():
+    from . import read_related
+    return read_related
+
+
+PATCHES += [
+    Patch('speed.read_related',
+        'trytond.model.modelsql:ModelSQL.read',
+        lambda original: _read_related().make_read(original),
+        fingerprint='a0bd04a4adf61a33', required=False,
+        report="""
+            ``ModelSQL.read`` evaluates the target and the context of a
+            related field twice per row (sorted and groupby keys),
+            encoding the field's context to PYSON each time, and asks the
+            selection of a ':string' field per row; evaluate the context
+            once per distinct value of its eval fields (none for most
+            fields) and compute the selection once per field when it does
+            not depend on the record (see read_related.py)."""),
     ]
 
 
