@@ -83,7 +83,7 @@ class StockTake(ApprovalMixin, Workflow, ModelSQL, ModelView):
         help="The storage locations counted; "
         "empty: the warehouse's storage location.")
     scope = fields.Selection(
-        SCOPES, "Materials", required=True, states=_draft)
+        SCOPES, "Material Scope", required=True, states=_draft)
     categories = fields.Many2Many(
         'hopu.stock.take-product.category', 'take', 'category',
         "Categories",
@@ -114,8 +114,8 @@ class StockTake(ApprovalMixin, Workflow, ModelSQL, ModelView):
     started = fields.Date("Counting Started", readonly=True)
     inventories = fields.One2Many(
         'stock.inventory', 'stock_take', "Counting Sheets", readonly=True)
-    lines = fields.Function(fields.One2Many(
-            'stock.inventory.line', None, "Differences", readonly=True),
+    lines = fields.Function(fields.Many2Many(
+            'stock.inventory.line', None, None, "Differences"),
         'get_lines')
     currency = fields.Function(
         fields.Many2One('currency.currency', "Currency"),
