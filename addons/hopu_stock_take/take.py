@@ -18,10 +18,10 @@ from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Workflow, fields
 from trytond.modules.currency.fields import Monetary
 from trytond.modules.hopu_approval.approval import ApprovalMixin
+from trytond.modules.hopu_sysadmin.report import SofficeReport
 from trytond.modules.product import price_digits
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval, If
-from trytond.modules.hopu_sysadmin.report import SofficeReport
 from trytond.transaction import Transaction
 
 from .exceptions import StockTakeError

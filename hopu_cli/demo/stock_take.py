@@ -105,7 +105,8 @@ def load_take(config, employee):
     found = Take.find([('description', '=', DESCRIPTION)])
     if found:
         return found[0]
-    warehouses = Location.find([('code', '=', 'WH'), ('type', '=', 'warehouse')])
+    warehouses = Location.find([
+            ('code', '=', 'WH'), ('type', '=', 'warehouse')])
     categories = Category.find([('code', '=', '01')])
     products = {p.code: p for p in Product.find([
                 ('code', 'in', list(STOCK))])}

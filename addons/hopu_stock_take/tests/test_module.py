@@ -82,12 +82,14 @@ class HopuStockTakeTestCase(
         for login, employee in [('libg', clerk_employee),
                 ('zhaozg', boss_employee), ('stranger', None)]:
             user = make_user(login)
-            User.write([user], {
-                    'companies': [('add', [company.id])],
-                    'company': company.id,
-                    **({'employees': [('add', [employee.id])],
-                            'employee': employee.id} if employee else {}),
-                    })
+            values = {
+                'companies': [('add', [company.id])],
+                'company': company.id,
+                }
+            if employee:
+                values['employees'] = [('add', [employee.id])]
+                values['employee'] = employee.id
+            User.write([user], values)
             users.append(user)
         clerk, boss, stranger = users
         for code in ['ERP-3-TAKE', 'ERP-3-TAKE-COUNT', 'ERP-3-TAKE-DIFF',
