@@ -532,6 +532,13 @@ class StockTakeCategory(_TakeRelation):
     category = fields.Many2One(
         'product.category', "Category", required=True, ondelete='CASCADE')
 
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        # The categories are under record rules: a row shows to who may
+        # read its category too
+        cls.__access__.add('category')
+
 
 class StockTakeProduct(_TakeRelation):
     "Stock Take - Material"
