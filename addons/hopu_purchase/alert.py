@@ -54,8 +54,8 @@ class StockAlert(ModelSQL, ModelView):
         help="The day the stock fell below the minimal quantity.")
     state = fields.Selection(STATES, "State", required=True, readonly=True)
     requests = fields.Function(fields.One2Many(
-            'purchase.request', None, "Purchase Requests"),
-        'get_requests')
+            'purchase.request', None, "Purchase Requests", readonly=True),
+        'get_requests', setter='set_requests')
     description = fields.Function(
         fields.Char("Description"), 'get_description')
 
@@ -101,9 +101,15 @@ class StockAlert(ModelSQL, ModelView):
                     ('origin', 'in', list(by_point)),
                     ], order=[('id', 'DESC')]):
             for alert in by_point.get(str(request.origin), []):
-                if request.create_date.date() >= alert.date:
+                # both in UTC: the alert's day is the company's
+                if request.create_date >= alert.create_date:
                     result[alert.id].append(request.id)
         return result
+
+    @classmethod
+    def set_requests(cls, alerts, name, value):
+        "The requests are stock_supply's to make"
+        pass
 
     def get_description(self, name):
         return gettext('hopu_purchase.msg_stock_alert_description',

@@ -21,7 +21,7 @@ class Requisition(ApprovalMixin, metaclass=PoolMeta):
     __name__ = 'purchase.requisition'
     approvals = fields.Function(fields.One2Many(
             'hopu.approval', None, "Approval Flow", readonly=True),
-        'get_approvals')
+        'get_approvals', setter='set_approvals')
 
     @classmethod
     def __setup__(cls):
@@ -51,6 +51,11 @@ class Requisition(ApprovalMixin, metaclass=PoolMeta):
         for step in steps:
             result[step.document.id].append(step.id)
         return result
+
+    @classmethod
+    def set_approvals(cls, requisitions, name, value):
+        "The steps are the approval engine's to write"
+        pass
 
     @classmethod
     def preprocess_values(cls, mode, values):
