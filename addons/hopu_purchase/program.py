@@ -30,4 +30,3 @@ class Program(metaclass=PoolMeta):
         if to_create:
             MenuGroup.create([{'menu': m, 'group': g}
                     for m, g in sorted(to_create)])
-
