@@ -45,6 +45,7 @@ SUPPLIER_PRICES = [
     ]
 REQUISITION = "生产线备料：温控器主板"
 REJECTED = 20
+ACCOUNT_CATEGORY = "采购物料核算"
 
 
 def setup(config, activated, data):
@@ -56,8 +57,8 @@ def setup(config, activated, data):
         for code, wanted in rights.items():
             grant_rights(config, login, code, wanted)
     load_rules(config, users)
-    load_chart(config, company)
-    load_supplier_prices(config)
+    category = load_chart(config, company)
+    load_supplier_prices(config, category)
     chain = load_chain(config, users)
     alert = load_alert(config, company, users)
     return {'purchase_chain': chain, 'stock_alert': alert}
@@ -144,39 +145,51 @@ def load_rules(config, users):
 
 
 def load_chart(config, company):
-    """The accounts the supplier invoices need (采购开票): Tryton's chart
-    when the company has none yet"""
-    from proteus import Model, Wizard
+    """The accounts the supplier invoices need (采购开票) when the company
+    has none yet: 应付账款 for the suppliers and 原材料采购 for the
+    materials, the defaults of the account configuration"""
+    from proteus import Model
     Account = Model.get('account.account', config=config)
-    if Account.find([('company', '=', company.id)], limit=1):
-        return
-    Template = Model.get('account.account.template', config=config)
-    template = Template(ref(config, 'account.account_template_root_en'))
-    wizard = Wizard('account.create_chart', config=config)
-    wizard.execute('account')
-    wizard.form.account_template = template
-    wizard.form.company = company
-    wizard.execute('create_account')
-    payable, = Account.find([
-            ('company', '=', company.id),
-            ('type.payable', '=', True), ('closed', '!=', True)], limit=1)
-    receivable, = Account.find([
-            ('company', '=', company.id),
-            ('type.receivable', '=', True), ('closed', '!=', True)], limit=1)
-    expense, = Account.find([
-            ('company', '=', company.id),
-            ('type.expense', '=', True)], limit=1)
-    revenue, = Account.find([
-            ('company', '=', company.id),
-            ('type.revenue', '=', True)], limit=1)
-    wizard.form.account_receivable = receivable
-    wizard.form.account_payable = payable
-    wizard.form.category_account_expense = expense
-    wizard.form.category_account_revenue = revenue
-    wizard.execute('create_properties')
+    Category = Model.get('product.category', config=config)
+    if not Account.find([('company', '=', company.id)], limit=1):
+        create_accounts(config, company)
+    expense = Account.find([
+            ('company', '=', company.id), ('type.expense', '=', True)],
+        limit=1)
+    category, _ = get_or_create(
+        Category, [('name', '=', ACCOUNT_CATEGORY)], name=ACCOUNT_CATEGORY,
+        accounting=True)
+    if expense and not category.account_expense:
+        category.account_expense = expense[0]
+        category.save()
+    return category
 
 
-def load_supplier_prices(config):
+def create_accounts(config, company):
+    "应付账款 and 原材料采购, the defaults of the account configuration"
+    from proteus import Model
+    Account = Model.get('account.account', config=config)
+    Type = Model.get('account.account.type', config=config)
+    Configuration = Model.get('account.configuration', config=config)
+    payable_type = Type(name="应付账款", statement='balance',
+        payable=True, company=company)
+    payable_type.save()
+    expense_type = Type(name="采购费用", statement='income',
+        expense=True, company=company)
+    expense_type.save()
+    payable = Account(name="应付账款", code='2202', type=payable_type,
+        party_required=True, reconcile=True, company=company)
+    payable.save()
+    expense = Account(name="原材料采购", code='1403', type=expense_type,
+        company=company)
+    expense.save()
+    configuration = Configuration(1)
+    configuration.default_account_payable = payable
+    configuration.default_category_account_expense = expense
+    configuration.save()
+
+
+def load_supplier_prices(config, category):
     "供应商价格: each material bought from its supplier at its price"
     from proteus import Model
     Template = Model.get('product.template', config=config)
@@ -188,8 +201,9 @@ def load_supplier_prices(config):
         if not templates or not suppliers:
             continue
         template, = templates
-        if not template.purchasable:
+        if not template.purchasable or not template.account_category:
             template.purchasable = True
+            template.account_category = category
             template.save()
         if ProductSupplier.find([('template', '=', template.id)]):
             continue
@@ -231,6 +245,7 @@ def load_chain(config, users):
         line.unit_price = Decimal('0.28')
         requisition.save()
         requisition.click('wait')
+        line_id = requisition.lines[0].id
     with acting(config, users['zhouqiang']):
         # 待我审批: the department head approves
         Approval = Model.get('hopu.approval', config=config)
@@ -241,7 +256,7 @@ def load_chain(config, users):
     with acting(config, users['sunli']):
         Request = Model.get('purchase.request', config=config)
         requests = Request.find([
-                ('origin', '=', f'purchase.requisition.line,{line.id}')])
+                ('origin', '=', f'purchase.requisition.line,{line_id}')])
         Wizard('purchase.request.create_purchase', requests, config=config)
         Purchase = Model.get('purchase.purchase', config=config)
         purchase, = Purchase.find([('lines.requests', 'in',
