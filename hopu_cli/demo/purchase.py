@@ -266,13 +266,16 @@ def load_chain(config, users):
         Purchase = Model.get('purchase.purchase', config=config)
         purchase = Purchase(purchase.id)
         purchase.click('confirm')
+        purchase.reload()
+        party_id = purchase.party.id
+        move_ids = [m.id for m in purchase.moves]
     with acting(config, users['wumin']):
         Shipment = Model.get('stock.shipment.in', config=config)
         Move = Model.get('stock.move', config=config)
         Party = Model.get('party.party', config=config)
-        shipment = Shipment(supplier=Party(purchase.party.id))
-        for move in Move.find([('purchase', '=', purchase.id)]):
-            shipment.incoming_moves.append(Move(move.id))
+        shipment = Shipment(supplier=Party(party_id))
+        for move_id in move_ids:
+            shipment.incoming_moves.append(Move(move_id))
         shipment.save()
         incoming = shipment.incoming_moves[0]
         incoming.rejected_quantity = REJECTED
