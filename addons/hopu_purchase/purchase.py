@@ -115,15 +115,17 @@ class Purchase(metaclass=PoolMeta):
 
     @classmethod
     def confirm(cls, purchases):
-        "ERP-1 审核: never by the order's author"
+        """ERP-1 审核: the approve right of the program (the button's
+        groups, checked first by the official button) and never by the
+        order's author (the transaction is rolled back)"""
         user = acting_user()
+        super().confirm(purchases)
         if user is not None:
             for purchase in purchases:
                 if purchase.create_uid and purchase.create_uid.id == user:
                     raise PurchaseApprovalError(gettext(
                             'hopu_purchase.msg_purchase_confirm_own',
                             purchase=purchase.rec_name))
-        super().confirm(purchases)
 
     def check_unapprove(self):
         "反审核 only while nothing was received nor invoiced"

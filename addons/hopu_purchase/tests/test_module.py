@@ -3,7 +3,7 @@
 import datetime as dt
 from decimal import Decimal
 
-from trytond.exceptions import UserError
+from trytond.model.modelview import AccessButtonError
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, create_employee, set_company)
 from trytond.modules.hopu_approval.exceptions import ApprovalError
@@ -154,7 +154,7 @@ class HopuPurchaseTestCase(
             with as_user(clerk):
                 purchase = self._purchase(supplier, product)
                 Purchase.quote([purchase])
-                with self.assertRaises(UserError):
+                with self.assertRaises(AccessButtonError):
                     # no approve right: the button is the program's
                     Purchase.confirm([purchase])
             self._grant(clerk, ['ERP-1-PO'])  # even with the right
