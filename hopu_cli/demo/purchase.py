@@ -268,12 +268,15 @@ def load_chain(config, users):
         purchase.click('confirm')
         purchase.reload()
         party_id = purchase.party.id
+        warehouse_id = purchase.warehouse.id
         move_ids = [m.id for m in purchase.moves]
     with acting(config, users['wumin']):
         Shipment = Model.get('stock.shipment.in', config=config)
         Move = Model.get('stock.move', config=config)
         Party = Model.get('party.party', config=config)
-        shipment = Shipment(supplier=Party(party_id))
+        Location = Model.get('stock.location', config=config)
+        shipment = Shipment(supplier=Party(party_id),
+            warehouse=Location(warehouse_id))
         for move_id in move_ids:
             shipment.incoming_moves.append(Move(move_id))
         shipment.save()

@@ -145,8 +145,10 @@ class HopuPurchaseTestCase(
         company = create_company()
         with set_company(company):
             clerk = self._user('caigou', company)
+            other = self._user('caigou2', company)
             manager = self._user('caigou_zhuguan', company)
-            self._grant(clerk, ['ERP-1-PO'],
+            self._grant(clerk, ['ERP-1-PO'])
+            self._grant(other, ['ERP-1-PO'],
                 ['read', 'create', 'write', 'delete'])
             self._grant(manager, ['ERP-1-PO'])
             supplier = self._supplier()
@@ -154,13 +156,15 @@ class HopuPurchaseTestCase(
             with as_user(clerk):
                 purchase = self._purchase(supplier, product)
                 Purchase.quote([purchase])
+            with as_user(other):
                 with self.assertRaises(AccessButtonError):
                     # no approve right: the button is the program's
-                    Purchase.confirm([purchase])
-            self._grant(clerk, ['ERP-1-PO'])  # even with the right
+                    Purchase.confirm([Purchase(purchase.id)])
             with as_user(clerk):
+                # the approve right, but her own order
                 with self.assertRaises(PurchaseApprovalError):
                     Purchase.confirm([Purchase(purchase.id)])
+            Purchase.write([purchase], {'state': 'quotation'})  # rollback
             with as_user(manager):
                 Purchase.confirm([Purchase(purchase.id)])
             # the queue processes the confirmed order after the commit
