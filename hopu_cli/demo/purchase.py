@@ -305,7 +305,10 @@ def load_alert(config, company, users):
         OrderPoint(product=product, location=warehouse, type='purchase',
             min_quantity=50, target_quantity=200,
             company=company).save()
-    Alert._proxy.generate(None, config.context)
+    # the daily task, run now
+    Cron = Model.get('ir.cron', config=config)
+    cron, = Cron.find([('method', '=', 'hopu.stock.alert|generate')])
+    cron.click('run_once')
     alerts = Alert.find([
             ('product', '=', product.id), ('state', '=', 'open')])
     if alerts:
