@@ -37,7 +37,8 @@ KEYWORDS = ['form_relate', 'form_action', 'form_print', 'tree_open']
 # The official modules whose messages a Hopu user can meet
 MESSAGE_MODULES = [
     'ir', 'res', 'party', 'company', 'country', 'currency', 'product',
-    'sale', 'sale_opportunity']
+    'sale', 'sale_opportunity', 'purchase', 'purchase_request',
+    'purchase_requisition', 'stock_supply']
 # Proper names, codes and units: the same in Chinese
 ALLOWED = {
     'ID', 'URL', 'IBAN', 'BIC', 'API', 'CSV', 'XML', 'JSON', 'PDF', 'HTML',
@@ -300,7 +301,8 @@ class PartyWordTestCase(unittest.TestCase):
                 overrides[entry.msgctxt, entry.msgid] = entry.msgstr
         left = []
         for module in ['party', 'company', 'account', 'account_invoice',
-                'stock', 'product', 'sale', 'sale_opportunity']:
+                'stock', 'product', 'sale', 'sale_opportunity', 'purchase',
+                'purchase_request', 'purchase_requisition', 'stock_supply']:
             folder = get_module_info(module)['directory']
             po = polib.pofile(f'{folder}/locale/{LANGUAGE}.po')
             for entry in po:
