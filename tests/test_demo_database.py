@@ -118,3 +118,22 @@ class DemoDatabaseTestCase(unittest.TestCase):
             self.assertEqual(
                 sorted(n['label'] for n in notifications),
                 ['保护期即将到期', '合同即将到期'])
+
+            # ERP-3 物料编码管理: the materials numbered by their category,
+            # the two warehouses
+            materials = {p['code']: p['name'] for p in admin.model(
+                    'product.product', 'search_read',
+                    [('categories_all.code', '=', '0102')], 0, None,
+                    [('code', 'ASC')], ['code', 'name'])}
+            self.assertEqual(materials, {
+                    '01020001': "贴片电阻 0603 10kΩ",
+                    '01020002': "电解电容 100μF",
+                    '01020003': "STM32 单片机",
+                    })
+            warehouses = admin.model(
+                'stock.location', 'search_read',
+                [('type', '=', 'warehouse')], 0, None, [('code', 'ASC')],
+                ['name', 'code'])
+            self.assertEqual(
+                [(w['code'], w['name']) for w in warehouses],
+                [('SH', "上海仓库"), ('WH', "总部仓库")])

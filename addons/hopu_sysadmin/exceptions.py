@@ -51,3 +51,7 @@ class DepartmentCompanyError(ValidationError):
 
 class OrganisationError(UserError):
     pass
+
+
+class FavoriteMenuError(UserError):
+    "ERP-8 a favourite of a menu the user does not see"

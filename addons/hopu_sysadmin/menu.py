@@ -7,9 +7,12 @@ The menus of the official modules that no program covers have no group and
 would show to everyone: a global record rule on ir.ui.menu hides them from
 every user outside Tryton's Administration group, on search and on read."""
 from trytond.cache import Cache
+from trytond.i18n import gettext
 from trytond.pool import Pool, PoolMeta
 from trytond.tools import grouped_slice
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, check_access
+
+from .exceptions import FavoriteMenuError
 
 
 class Menu(metaclass=PoolMeta):
@@ -123,3 +126,40 @@ class Rule(metaclass=PoolMeta):
             else:
                 context['hopu_hidden_menus'] = Menu.hopu_uncovered()
         return context
+
+
+class MenuFavorite(metaclass=PoolMeta):
+    """ERP-8 favourites (收藏夹) of the menus the user sees (SYS-5): Tryton
+    reads and writes them without access check, so a favourite could name
+    any menu (its name shown, however hidden) and would stay after the
+    right to it was withdrawn"""
+    __name__ = 'ir.ui.menu.favorite'
+
+    @classmethod
+    def _visible_menus(cls, menu_ids):
+        "The ids of menu_ids the user sees, by the menus' rules"
+        Menu = Pool().get('ir.ui.menu')
+        visible = set()
+        with check_access():
+            for sub_ids in grouped_slice(menu_ids, 1000):
+                visible.update(m.id for m in Menu.search(
+                        [('id', 'in', list(sub_ids))], order=[]))
+        return visible
+
+    @classmethod
+    def get(cls):
+        favorites = super().get()
+        visible = cls._visible_menus([f[0] for f in favorites])
+        return [f for f in favorites if f[0] in visible]
+
+    @classmethod
+    def set(cls, menu_id):
+        if int(menu_id) not in cls._visible_menus([int(menu_id)]):
+            raise FavoriteMenuError(gettext(
+                    'hopu_sysadmin.msg_favorite_menu_hidden'))
+        if cls.search([
+                    ('menu', '=', int(menu_id)),
+                    ('user', '=', Transaction().user),
+                    ]):
+            return
+        super().set(menu_id)

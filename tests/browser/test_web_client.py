@@ -58,6 +58,45 @@ class WebClientTestCase(unittest.TestCase):
         expect(page.locator('#tablist')).to_contain_text('公司或部门设定')
         self.screenshot(page, 'desktop-company-tree')
 
+    def test_main_menu_order(self):
+        """ERP-8 登陆与导航: the main menu by module, in the manuals' order
+        (系统管理, 客户管理, 合同管理, then 销售管理, 库存管理, 财务管理)"""
+        page = self.open_page(DESKTOP)
+        self.login(page, 'admin', demo.ADMIN_PASSWORD)
+        # nothing expanded yet: the rows are the main menu
+        roots = page.locator('#menu .column-char')
+        expect(roots.first).to_have_text('系统管理')
+        names = [n.strip() for n in roots.all_inner_texts()]
+        order = ['系统管理', '客户管理', '合同管理', '销售管理', '库存管理',
+            '财务管理']
+        self.assertEqual([n for n in names if n in order], order)
+
+    def test_favorite_on_phone(self):
+        """ERP-8: 王芳 marks 客户信息 as a favourite on her phone and opens
+        it again from the favourites (收藏夹) of another session"""
+        page = self.open_page(PHONE, is_mobile=True, has_touch=True)
+        self.login(page, 'wangfang', demo.DEMO_PASSWORD, menu='客户管理')
+        page.locator('#menu .column-char', has_text='客户管理').first.click()
+        row = page.locator('#menu tr', has_text='客户信息').first
+        # the star at the end of the entry
+        star = row.locator('td:last-child img')
+        expect(star).to_be_visible()
+        star.click()
+        self.screenshot(page, 'phone-favorite-marked')
+
+        page = self.open_page(PHONE, is_mobile=True, has_touch=True)
+        self.login(page, 'wangfang', demo.DEMO_PASSWORD, menu='客户管理')
+        # on a phone the favourites are behind the button of the navbar
+        page.locator('.navbar-toggle').first.click()
+        page.locator('#user-favorites button').click()
+        entry = page.locator('#user-favorites .dropdown-menu a',
+            has_text='客户信息')
+        expect(entry).to_be_visible()
+        self.screenshot(page, 'phone-favorites')
+        entry.click()
+        tab = page.locator('#tabcontent .tab-pane.active')
+        expect(tab).to_contain_text('广州市天河区星辰贸易有限公司')
+
     def test_phone_login_and_company_tree(self):
         "ERP-8: the same on a 390×844 phone screen"
         page = self.open_page(PHONE, is_mobile=True, has_touch=True)

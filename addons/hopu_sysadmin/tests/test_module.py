@@ -1034,6 +1034,31 @@ class HopuSysadminTestCase(
             self.assertTrue(Menu.search([('id', '=', menu_id)]))
 
     @with_transaction()
+    def test_favorites_of_own_menus(self):
+        """ERP-8 SYS-5: a user marks the menus he sees as favourites; a
+        hidden menu is refused, and a favourite whose right is withdrawn
+        leaves his favourites"""
+        pool = Pool()
+        Favorite = pool.get('ir.ui.menu.favorite')
+        ModelData = pool.get('ir.model.data')
+        menu_id = ModelData.get_id('hopu_sysadmin', 'menu_account_set_form')
+        clerk = make_user('clerk')
+        with as_user(clerk):
+            with self.assertRaises(UserError):
+                Favorite.set(menu_id)
+            self.assertEqual(Favorite.get(), [])
+        grant(clerk, 'SYS-2', ['read'])
+        with as_user(clerk):
+            Favorite.set(menu_id)
+            Favorite.set(menu_id)
+            self.assertEqual([f[0] for f in Favorite.get()], [menu_id])
+        grant(clerk, 'SYS-2', [])
+        with as_user(clerk):
+            self.assertEqual(Favorite.get(), [])
+        self.assertEqual(
+            Favorite.search_count([('user', '=', clerk.id)]), 1)
+
+    @with_transaction()
     def test_program_renamed(self):
         """SYS-7: the administrator renames a program the module ships, in
         the company's own words; its other fields stay protected"""
