@@ -130,7 +130,7 @@ def generate(database, materials, warehouses, moves):
             'g %% 10 = 9 AS planned, '
             'CASE WHEN g %% 10 = 9 THEN %(today)s::date + 1 + g %% 30 '
             'ELSE %(today)s::date - g %% 365 END AS d '
-            'FROM generate_series(1, %(moves)s) g) AS x',
+            'FROM generate_series(1::bigint, %(moves)s::bigint) g) AS x',
             {'unit': unit.id, 'supplier': supplier, 'customer': customer,
                 'company': company.id, 'currency': cny.id, 'now': now,
                 'first': first, 'last': last, 'storages': storages,
@@ -224,7 +224,8 @@ def main():
             if companies and len(warehouses) >= args.warehouses:
                 ids = companies[0].id, warehouses[0].id
     if not ids:
-        common.setup_database(args.name, args.db)
+        if not common.exists(args.name):
+            common.setup_database(args.name, args.db)
         ids = generate(
             args.name, args.materials, args.warehouses, args.moves)
         print(f"generated {args.materials} materials, {args.warehouses} "
