@@ -128,8 +128,8 @@ def generate(database, materials, warehouses, moves):
             'g %% 4 = 0 AS inward, '
             'CASE WHEN g %% 4 = 0 THEN 100 ELSE 10 + g %% 21 END AS q, '
             'g %% 10 = 9 AS planned, '
-            'CASE WHEN g %% 10 = 9 THEN %(today)s::date + 1 + g %% 30 '
-            'ELSE %(today)s::date - g %% 365 END AS d '
+            'CASE WHEN g %% 10 = 9 THEN %(today)s::date + 1 + (g %% 30)::int '
+            'ELSE %(today)s::date - (g %% 365)::int END AS d '
             'FROM generate_series(1::bigint, %(moves)s::bigint) g) AS x',
             {'unit': unit.id, 'supplier': supplier, 'customer': customer,
                 'company': company.id, 'currency': cny.id, 'now': now,
