@@ -13,7 +13,7 @@ SAO_DIR = VAR / 'sao'
 ARTIFACTS = VAR / 'artifacts'
 HOPU_MODULES = [
     'hopu_sysadmin', 'hopu_approval', 'hopu_crm', 'hopu_contract',
-    'hopu_crm_opportunity', 'hopu_crm_mailing', 'hopu_erp',
+    'hopu_crm_opportunity', 'hopu_crm_mailing', 'hopu_erp', 'hopu_stock',
     'hopu_stock_take', 'hopu_purchase']
 DEFAULT_PG_URI = 'postgresql://postgres@127.0.0.1:5432/'
 # The options of the server's PostgreSQL sessions: no JIT compilation.

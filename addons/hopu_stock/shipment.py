@@ -1,0 +1,105 @@
+# This file is part of Hopu ERP-CRM.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""库存信息录入 and 库存调拨 (ERP-3 6.1.2, 6.3.3) on Tryton's internal
+shipment: an 入库单 (RK) brings stock from outside the warehouses (the
+lost and found location: gifts, returns of loans, found goods) into a
+storage location, an 出库单 (CK) takes it out (consumption, scrap, loans),
+and a 调拨单 (DB) moves it between two warehouses through the transit
+location (shipped, then received). Each kind is numbered by hopu_erp:
+prefix, year and month, and a serial (RK2026110001)."""
+from trytond.model import fields
+from trytond.pool import Pool, PoolMeta
+from trytond.pyson import Eval, If
+from trytond.transaction import Transaction
+
+KINDS = [
+    ('transfer', "Transfer"),
+    ('in', "Stock In"),
+    ('out', "Stock Out"),
+    ]
+PREFIXES = {'transfer': 'DB', 'in': 'RK', 'out': 'CK'}
+
+
+class ShipmentInternal(metaclass=PoolMeta):
+    __name__ = 'stock.shipment.internal'
+
+    hopu_kind = fields.Selection(
+        KINDS, "Document Kind", required=True,
+        states={
+            'readonly': (~Eval('state').in_(['request', 'draft'])
+                | Eval('moves', [0])),
+            },
+        help="入库单 and 出库单 bring stock in from or take it out to the "
+        "lost and found location; a 调拨单 moves it between warehouses.")
+    hopu_reason = fields.Char(
+        "Reason",
+        states={
+            'readonly': ~Eval('state').in_(['request', 'draft']),
+            },
+        help="Why the stock comes in, goes out or moves.")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        # An 入库单 comes from the lost and found location into storage, an
+        # 出库单 goes the other way, a 调拨单 is between storage locations
+        cls.from_location.domain = [
+            cls.from_location.domain,
+            If(Eval('hopu_kind') == 'in',
+                ('type', '=', 'lost_found'),
+                ('type', 'in', ['view', 'storage'])),
+            ]
+        cls.to_location.domain = [
+            cls.to_location.domain,
+            If(Eval('hopu_kind') == 'out',
+                ('type', '=', 'lost_found'),
+                ('type', 'in', ['view', 'storage'])),
+            ]
+
+    @classmethod
+    def default_hopu_kind(cls):
+        kind = Transaction().context.get('hopu_stock_kind')
+        return kind if kind in PREFIXES else 'transfer'
+
+    @classmethod
+    def default_from_location(cls):
+        if cls.default_hopu_kind() == 'in':
+            return cls._lost_found()
+
+    @classmethod
+    def default_to_location(cls):
+        if cls.default_hopu_kind() == 'out':
+            return cls._lost_found()
+
+    @classmethod
+    def _lost_found(cls):
+        pool = Pool()
+        ModelData = pool.get('ir.model.data')
+        return ModelData.get_id('stock', 'location_lost_found')
+
+    @classmethod
+    def set_number(cls, shipments):
+        """Number the shipments RK/CK/DB + YYYYMM + serial per company
+        (ERP-8), instead of the sequence of the stock configuration"""
+        pool = Pool()
+        Number = pool.get('hopu.erp.document_number')
+        Date = pool.get('ir.date')
+        for shipment in shipments:
+            if shipment.number:
+                continue
+            with Transaction().set_context(company=shipment.company.id):
+                today = Date.today()
+            shipment.number = Number.next_number(
+                PREFIXES.get(shipment.hopu_kind, 'DB'),
+                date=shipment.planned_start_date or shipment.planned_date
+                or today,
+                company=shipment.company)
+        cls.save(shipments)
+
+
+class Move(metaclass=PoolMeta):
+    __name__ = 'stock.move'
+
+    @classmethod
+    def _get_origin(cls):
+        return super()._get_origin() + ['hopu.stock.adjustment.line']

@@ -1,0 +1,306 @@
+# This file is part of Hopu ERP-CRM.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+import datetime as dt
+
+from trytond.modules.company.tests import (
+    CompanyTestMixin, create_company, set_company)
+from trytond.modules.hopu_approval.exceptions import ApprovalError
+from trytond.modules.hopu_sysadmin.tests import (
+    HopuProgramTestMixin, HopuTranslationTestMixin)
+from trytond.pool import Pool
+from trytond.tests.test_tryton import ModuleTestCase, with_transaction
+from trytond.transaction import Transaction
+
+ALL = ['read', 'create', 'write', 'delete', 'print', 'export', 'approve']
+
+
+def create_user(company, login, programs, rights=ALL):
+    "A user with the rights on the programs of these codes (SYS-5)"
+    pool = Pool()
+    User = pool.get('res.user')
+    Program = pool.get('hopu.program')
+    UserRight = pool.get('hopu.user.right')
+    user, = User.create([{
+                'login': login, 'name': login,
+                'companies': [('add', [company.id])],
+                'company': company.id,
+                }])
+    UserRight.create([{
+                'user': user.id, 'program': p.id,
+                **{f'perm_{r}': True for r in rights}}
+            for p in Program.search([('code', 'in', list(programs))])])
+    return user
+
+
+def act_as(user, company):
+    "Act as the user, through the RPC checks (access and record rules)"
+    transaction = Transaction()
+    return transaction.set_user(user.id), transaction.set_context(
+        company=company.id, companies=[company.id], _check_access=True)
+
+
+class HopuStockTestCase(
+        HopuTranslationTestMixin, HopuProgramTestMixin, CompanyTestMixin,
+        ModuleTestCase):
+    "Test hopu_stock (ERP-3 库存管理)"
+    module = 'hopu_stock'
+
+    @property
+    def _skip_company_rule(self):
+        return super()._skip_company_rule | {
+            ('company.company', 'parent'),
+            ('hopu.erp.document_number', 'company'),
+            ('hopu.approval', 'company'),
+            }
+
+    def _setup(self):
+        "A company, a second warehouse (上海仓库) and two materials"
+        pool = Pool()
+        Location = pool.get('stock.location')
+        Template = pool.get('product.template')
+        Category = pool.get('product.category')
+        Uom = pool.get('product.uom')
+        company = create_company()
+        warehouse, = Location.search([('code', '=', 'WH')])
+        storage = warehouse.storage_location
+        sh_input, sh_output, sh_storage = Location.create([
+                {'name': "上海收货区", 'type': 'storage'},
+                {'name': "上海发货区", 'type': 'storage'},
+                {'name': "上海存储区", 'type': 'storage'},
+                ])
+        shanghai, = Location.create([{
+                    'name': "上海仓库", 'code': 'SH', 'type': 'warehouse',
+                    'input_location': sh_input.id,
+                    'output_location': sh_output.id,
+                    'storage_location': sh_storage.id,
+                    }])
+        Location.write([sh_input, sh_output, sh_storage],
+            {'parent': shanghai.id})
+        unit, = Uom.search([('symbol', '=', 'u')])
+        category, = Category.create([{'name': "电子元器件", 'code': '0102'}])
+        templates = Template.create([{
+                    'name': name, 'type': 'goods', 'default_uom': unit.id,
+                    'categories': [('add', [category.id])],
+                    'products': [('create', [{}])],
+                    } for name in ["贴片电阻 0603 10kΩ", "STM32 单片机"]])
+        resistor, mcu = [t.products[0] for t in templates]
+        return {
+            'company': company, 'warehouse': warehouse, 'storage': storage,
+            'shanghai': shanghai, 'sh_storage': sh_storage,
+            'resistor': resistor, 'mcu': mcu,
+            }
+
+    def _adjustment(self, data, lines, warehouse=None):
+        pool = Pool()
+        Adjustment = pool.get('hopu.stock.adjustment')
+        warehouse = warehouse or data['warehouse']
+        adjustment, = Adjustment.create([{
+                    'company': data['company'].id,
+                    'warehouse': warehouse.id,
+                    'date': dt.date(2026, 11, 30),
+                    'reason': "期初库存",
+                    'lines': [('create', [{
+                                    'product': product.id,
+                                    'location': location.id,
+                                    'quantity': quantity,
+                                    'reason': "期初",
+                                    } for product, location, quantity
+                                in lines])],
+                    }])
+        return adjustment
+
+    @with_transaction()
+    def test_adjustment_approval(self):
+        """ERP-3 库存调整: numbered TZ, 审核 by a holder of the 审核 right of
+        ERP-3-TZ and never by its author; the approval does the moves;
+        反审核 is refused once done; the button is logged"""
+        pool = Pool()
+        Adjustment = pool.get('hopu.stock.adjustment')
+        Product = pool.get('product.product')
+        Log = pool.get('ir.model.log')
+        data = self._setup()
+        company = data['company']
+        with set_company(company):
+            clerk = create_user(company, 'clerk', ['ERP-3-TZ'])
+            manager = create_user(company, 'manager', ['ERP-3-TZ'])
+            reader = create_user(company, 'reader', ['ERP-3-TZ'],
+                rights=['read', 'create', 'write'])
+        with act_as(clerk, company)[0], act_as(clerk, company)[1]:
+            adjustment = self._adjustment(data, [
+                    (data['resistor'], data['storage'], 5000),
+                    (data['mcu'], data['storage'], 200),
+                    ])
+            self.assertRegex(adjustment.number, r'^TZ\d{6}0001$')
+            with Transaction().set_context(_log=True):
+                Adjustment.submit([adjustment])
+            self.assertEqual(adjustment.state, 'submitted')
+            # the author may not approve their own adjustment
+            with self.assertRaises(ApprovalError):
+                Adjustment.approve([adjustment])
+        # nor a user without the 审核 right
+        with act_as(reader, company)[0], act_as(reader, company)[1]:
+            with self.assertRaises(Exception):
+                Adjustment.approve([Adjustment(adjustment.id)])
+        with act_as(manager, company)[0], act_as(manager, company)[1]:
+            Adjustment.approve([Adjustment(adjustment.id)])
+        adjustment = Adjustment(adjustment.id)
+        self.assertEqual(adjustment.state, 'done')
+        self.assertTrue(all(l.move.state == 'done' for l in adjustment.lines))
+        with Transaction().set_context(
+                company=company.id, location=data['warehouse'].id):
+            self.assertEqual(Product(data['resistor'].id).quantity, 5000)
+        # 反审核: the moves are done, nothing can be undone
+        with act_as(manager, company)[0], act_as(manager, company)[1]:
+            with self.assertRaises(ApprovalError):
+                Adjustment.unapprove([adjustment])
+        # a loss takes stock out
+        with act_as(clerk, company)[0], act_as(clerk, company)[1]:
+            loss = self._adjustment(
+                data, [(data['resistor'], data['storage'], -30)])
+            self.assertRegex(loss.number, r'^TZ\d{6}0002$')
+            Adjustment.submit([loss])
+        with act_as(manager, company)[0], act_as(manager, company)[1]:
+            Adjustment.approve([Adjustment(loss.id)])
+        with Transaction().set_context(
+                company=company.id, location=data['warehouse'].id):
+            self.assertEqual(Product(data['resistor'].id).quantity, 4970)
+        Transaction()._store_log_records()
+        self.assertTrue(Log.search([
+                    ('resource', '=', str(adjustment)),
+                    ('event', '=', 'button'),
+                    ('target', '=', 'submit'),
+                    ]))
+
+    @with_transaction()
+    def test_adjustment_readonly(self):
+        "ERP-3 库存调整: a submitted adjustment is read-only"
+        pool = Pool()
+        Adjustment = pool.get('hopu.stock.adjustment')
+        Line = pool.get('hopu.stock.adjustment.line')
+        data = self._setup()
+        company = data['company']
+        with set_company(company):
+            clerk = create_user(company, 'clerk', ['ERP-3-TZ'])
+        with act_as(clerk, company)[0], act_as(clerk, company)[1]:
+            adjustment = self._adjustment(
+                data, [(data['mcu'], data['storage'], 10)])
+            Adjustment.submit([adjustment])
+            with self.assertRaises(Exception):
+                Line.write(list(adjustment.lines), {'quantity': 99})
+            with self.assertRaises(Exception):
+                Adjustment.delete([adjustment])
+
+    def _stock(self, data, quantities):
+        "Opening stock through an approved adjustment"
+        pool = Pool()
+        Adjustment = pool.get('hopu.stock.adjustment')
+        adjustment = self._adjustment(data, quantities)
+        Adjustment.write([adjustment], {'state': 'submitted'})
+        Adjustment.do([adjustment])
+
+    @with_transaction()
+    def test_stock_in_out_numbers(self):
+        """ERP-3 库存信息录入: an 入库单 (RK) brings stock in from lost and
+        found, an 出库单 (CK) takes it out; numbered per kind and month"""
+        pool = Pool()
+        Shipment = pool.get('stock.shipment.internal')
+        Product = pool.get('product.product')
+        data = self._setup()
+        company = data['company']
+        with set_company(company):
+            clerk = create_user(company, 'clerk', ['ERP-3-RK', 'ERP-3-CK'])
+        product = data['resistor']
+        with act_as(clerk, company)[0], act_as(clerk, company)[1]:
+            with Transaction().set_context(hopu_stock_kind='in'):
+                stock_in = Shipment(
+                    hopu_kind=Shipment.default_hopu_kind(),
+                    from_location=Shipment.default_from_location(),
+                    to_location=data['storage'], company=company,
+                    hopu_reason="样品赠送")
+                stock_in.moves = [self._move(stock_in, product, 100)]
+                stock_in.save()
+            with Transaction().set_context(hopu_stock_kind='out'):
+                stock_out = Shipment(
+                    hopu_kind=Shipment.default_hopu_kind(),
+                    from_location=data['storage'],
+                    to_location=Shipment.default_to_location(),
+                    company=company, hopu_reason="研发领用")
+                stock_out.moves = [self._move(stock_out, product, 30)]
+                stock_out.save()
+            for shipment in [stock_in, stock_out]:
+                Shipment.wait([shipment])
+                Shipment.assign_try([shipment])
+                Shipment.do([shipment])
+            self.assertRegex(stock_in.number, r'^RK\d{6}0001$')
+            self.assertRegex(stock_out.number, r'^CK\d{6}0001$')
+        with Transaction().set_context(
+                company=company.id, location=data['warehouse'].id):
+            self.assertEqual(Product(product.id).quantity, 70)
+
+    def _move(self, shipment, product, quantity):
+        pool = Pool()
+        Move = pool.get('stock.move')
+        return Move(
+            product=product, unit=product.default_uom, quantity=quantity,
+            from_location=shipment.from_location,
+            to_location=shipment.to_location,
+            company=shipment.company)
+
+    @with_transaction()
+    def test_transfer(self):
+        """ERP-3 库存调拨: a 调拨单 (DB) from 总部仓库 to 上海仓库 goes through
+        the transit location: shipped, in transit, received; the quantities
+        by warehouse (库存查询) and the 调拨报表 follow it"""
+        pool = Pool()
+        Shipment = pool.get('stock.shipment.internal')
+        Product = pool.get('product.product')
+        Report = pool.get('hopu.stock.transfer.report')
+        data = self._setup()
+        company = data['company']
+        product = data['mcu']
+        with set_company(company):
+            self._stock(data, [(product, data['storage'], 200)])
+            clerk = create_user(
+                company, 'clerk', ['ERP-3-DB', 'ERP-3-DB-report'])
+        with act_as(clerk, company)[0], act_as(clerk, company)[1]:
+            transfer = Shipment(
+                hopu_kind=Shipment.default_hopu_kind(),
+                from_location=data['storage'],
+                to_location=data['sh_storage'], company=company)
+            transfer.moves = [self._move(transfer, product, 50)]
+            transfer.save()
+            Shipment.wait([transfer])
+            self.assertRegex(transfer.number, r'^DB\d{6}0001$')
+            self.assertTrue(transfer.transit_location)
+            Shipment.assign_try([transfer])
+            Shipment.pack([transfer])
+            Shipment.ship([transfer])
+            with Transaction().set_context(
+                    company=company.id):
+                report, = Report.search([])
+            self.assertEqual(report.from_warehouse, data['warehouse'])
+            self.assertEqual(report.to_warehouse, data['shanghai'])
+            self.assertEqual(
+                (report.shipped_quantity, report.received_quantity,
+                    report.transit_quantity), (50, 0, 50))
+        for warehouse, quantity, forecast in [
+                ('warehouse', 150, 150), ('shanghai', 0, 50)]:
+            with Transaction().set_context(
+                    company=company.id, location=data[warehouse].id):
+                product = Product(product.id)
+                self.assertEqual(
+                    (product.quantity, product.forecast_quantity),
+                    (quantity, forecast))
+        with act_as(clerk, company)[0], act_as(clerk, company)[1]:
+            Shipment.do([Shipment(transfer.id)])
+            with Transaction().set_context(company=company.id):
+                report, = Report.search([])
+            self.assertEqual(
+                (report.shipped_quantity, report.received_quantity,
+                    report.transit_quantity), (50, 50, 0))
+        with Transaction().set_context(
+                company=company.id, location=data['shanghai'].id):
+            self.assertEqual(Product(product.id).quantity, 50)
+
+
+del ModuleTestCase
