@@ -43,6 +43,9 @@ from playwright.async_api import TimeoutError as PlaywrightTimeout
 from playwright.async_api import async_playwright
 
 from hopu_cli import demo, paths
+from hopu_cli.demo import purchase as demo_purchase
+from hopu_cli.demo import stock as demo_stock
+from hopu_cli.demo import stock_take as demo_stock_take
 
 from ..support import Client
 from .journey import CHROMIUM, CHROMIUM_ARGS, LOGIN_READY, demo_server
@@ -74,6 +77,9 @@ ALLOWED = {
     }
 # a login is data, as a code is: the demo's logins may show (「wangfang 的密码」)
 ALLOWED |= {'admin'} | {login for login, *_ in demo.USERS}
+# and the logins of the ERP staff of the demo
+ALLOWED |= {login for login, *_ in demo_purchase.STAFF} | {
+    demo_stock.CLERK[0], demo_stock_take.CLERK[0]}
 # the names of file formats, which Tryton does not translate (报告's
 # template_extension)
 NAMES = {
