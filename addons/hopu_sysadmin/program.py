@@ -145,6 +145,7 @@ class Program(DeactivableMixin, ModelSQL, ModelView):
         with_default = {a.model for a in Access.search([
                     ('model', 'in', list(models)), ('group', '=', None)])}
         accesses, menus, buttons, actions = [], [], [], []
+        ancestors = set()
         for model in sorted(models - with_default):
             # Deny by default: only the rights open the model
             accesses.append({
@@ -170,6 +171,15 @@ class Program(DeactivableMixin, ModelSQL, ModelView):
                 menus.append({
                         'menu': program.menu.id,
                         'group': menu_group.id})
+                # A menu shows only below a visible parent: the ancestors
+                # kept for groups (库存管理 for stock's own group) open to
+                # the program's group too
+                menu, seen = program.menu.parent, set()
+                while menu and menu.id not in seen:
+                    seen.add(menu.id)
+                    if menu.groups:
+                        ancestors.add((menu.id, menu_group.id))
+                    menu = menu.parent
             for button in program.approve_buttons:
                 buttons.append({
                         'button': button.id,
@@ -183,6 +193,9 @@ class Program(DeactivableMixin, ModelSQL, ModelView):
                         'action': wizard.action.id,
                         'group': program.group_write.id})
         Access.create(accesses)
+        own = {(m['menu'], m['group']) for m in menus}
+        menus.extend({'menu': m, 'group': g}
+            for m, g in sorted(ancestors - own))
         MenuGroup.create(menus)
         ButtonGroup.create(buttons)
         ActionGroup.create(actions)

@@ -1034,6 +1034,41 @@ class HopuSysadminTestCase(
             self.assertTrue(Menu.search([('id', '=', menu_id)]))
 
     @with_transaction()
+    def test_menu_below_a_kept_folder(self):
+        """SYS-5: a program's menu below a folder kept for other groups (as
+        库存管理 is for stock's own group) shows with its folder to a user
+        who has the program's read right only"""
+        pool = Pool()
+        Menu = pool.get('ir.ui.menu')
+        Program = pool.get('hopu.program')
+        ActWindow = pool.get('ir.action.act_window')
+        ModelData = pool.get('ir.model.data')
+        admin_group = ModelData.get_id('res', 'group_admin')
+        folder, = Menu.create([{
+                    'name': "Kept folder", 'groups': [('add', [admin_group])],
+                    }])
+        screen, = Menu.create([{
+                    'name': "A screen", 'parent': folder.id,
+                    'action': str(ActWindow(ActWindow.create([{
+                                        'name': "Warnings",
+                                        'res_model': 'res.user.warning',
+                                        }])[0].id)),
+                    }])
+        Program.create([{
+                    'code': 'TEST-KEPT', 'name': "Kept",
+                    'model_names': 'res.user.warning', 'menu': screen.id,
+                    }])
+        clerk = make_user('clerk')
+        with as_user(clerk):
+            self.assertFalse(Menu.search([('id', '=', screen.id)]))
+        grant(clerk, 'TEST-KEPT', ['read'])
+        with as_user(clerk):
+            self.assertEqual(
+                Menu.search([('id', 'in', [folder.id, screen.id])],
+                    order=[('id', 'ASC')]),
+                [folder, screen])
+
+    @with_transaction()
     def test_favorites_of_own_menus(self):
         """ERP-8 SYS-5: a user marks the menus he sees as favourites; a
         hidden menu is refused, and a favourite whose right is withdrawn
