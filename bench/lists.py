@@ -228,7 +228,8 @@ def sql_parameters(database, user_id, context, employees):
             }
 
 
-def measure(database, user_id, label, menu, query, extra, repeat, clock):
+def measure(database, user_id, label, menu, query, extra, repeat, clock,
+        show=False):
     from trytond.pool import Pool
     from trytond.transaction import Transaction, check_access
 
@@ -277,8 +278,11 @@ def measure(database, user_id, label, menu, query, extra, repeat, clock):
     timings = common.alternate(
         {'orm': orm(limit), 'sql': sql(limit)}, repeat)
     orm(PAGES[0])()
+    clock.statements = [] if show else None
     orm(limit)()
+    statements, clock.statements = clock.statements, None
     return {
+        'statements': statements,
         'model': model, 'reach': reach, 'rows': len(orm_rows),
         'orm': timings['orm'], 'sql': timings['sql'],
         'queries': (queries[PAGES[0]], queries[limit])}
@@ -292,6 +296,8 @@ def main():
     parser.add_argument('--repeat', type=int, default=30)
     parser.add_argument('--keep', action='store_true',
         help="reuse the database if it has the scaled demo, and keep it")
+    parser.add_argument('--statements', action='store_true',
+        help="print the SQL statements of each ORM request")
     parser.add_argument('--only',
         help="the lists whose label contains one of these (comma-separated)")
     args = parser.parse_args()
@@ -328,7 +334,7 @@ def main():
                 continue
             for login, who in USERS:
                 r = measure(args.name, users[login], label, menu, query,
-                    extra, args.repeat, clock)
+                    extra, args.repeat, clock, show=args.statements)
                 ratio = r['orm'] / r['sql']
                 worst = max(worst, ratio)
                 flat = ('' if r['queries'][0] == r['queries'][1]
@@ -336,6 +342,9 @@ def main():
                 print(f"{label:12}{who:12}{r['reach']:7d}{r['orm']:8.1f}"
                     f"{r['sql']:8.1f}{ratio:7.2f}"
                     f"{r['queries'][0]:>5} / {r['queries'][1]:<3}{flat}")
+                for statement, params in r['statements'] or []:
+                    print('   ', ' '.join(str(statement).split())[:600],
+                        params)
         print(f"worst ratio {worst:.2f} (target: at most 3)")
     finally:
         if not args.keep:

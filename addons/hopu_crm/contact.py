@@ -6,8 +6,13 @@ A contact belongs to one customer (party.party) at any stage; a contact of
 an existing customer must be reachable (phone, mobile or email)."""
 import re
 
+from sql.conditionals import Coalesce
+from sql.operators import Concat
+
 from trytond.i18n import gettext
 from trytond.model import DeactivableMixin, ModelSQL, ModelView, fields
+from trytond.modules.hopu_sysadmin.party import RecNameColumnMixin, party_name
+from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
@@ -34,7 +39,7 @@ def check_mobile(value):
         re.match(r'^[+0-9 \-]+$', value.strip()))
 
 
-class Contact(DeactivableMixin, ModelSQL, ModelView):
+class Contact(RecNameColumnMixin, DeactivableMixin, ModelSQL, ModelView):
     "Contact"
     __name__ = 'hopu.crm.contact'
     _rec_name = 'name'
@@ -93,6 +98,19 @@ class Contact(DeactivableMixin, ModelSQL, ModelView):
         if self.customer:
             return f'{self.name} ({self.customer.rec_name})'
         return self.name
+
+    @classmethod
+    def column_rec_name(cls, tables):
+        "get_rec_name in SQL: the contact column of a list costs no query"
+        Party = Pool().get('party.party')
+        contact, _ = tables[None]
+        party = Party.__table__()
+        return Coalesce(
+            party.select(
+                Concat(Concat(Concat(contact.name, ' ('), party_name(party)),
+                    ')'),
+                where=party.id == contact.customer),
+            contact.name)
 
     @classmethod
     def search_rec_name(cls, name, clause):

@@ -8,9 +8,15 @@ import datetime
 from email.message import EmailMessage
 from email.utils import formataddr, getaddresses
 
+from sql import Literal, Null
+from sql.conditionals import Case
+from sql.functions import Substring
+from sql.operators import Concat
+
 from trytond import config
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Workflow, fields
+from trytond.modules.hopu_sysadmin.party import RecNameColumnMixin, party_name
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.sendmail import send_message
@@ -35,7 +41,7 @@ def _kind(kind, required=False):
     return states
 
 
-class ContactRecord(Workflow, ModelSQL, ModelView):
+class ContactRecord(RecNameColumnMixin, Workflow, ModelSQL, ModelView):
     "Contact Record"
     __name__ = 'hopu.crm.contact_record'
 
@@ -143,7 +149,23 @@ class ContactRecord(Workflow, ModelSQL, ModelView):
     def get_rec_name(self, name):
         if self.kind == 'email' and self.subject:
             return f'{self.customer.rec_name} {self.subject}'
-        return f'{self.customer.rec_name} {self.date}'
+        date = self.date.strftime('%Y-%m-%d %H:%M') if self.date else ''
+        return f'{self.customer.rec_name} {date}'
+
+    @classmethod
+    def column_rec_name(cls, tables):
+        "get_rec_name in SQL: a list's names cost no query of the customers"
+        Party = Pool().get('party.party')
+        record, _ = tables[None]
+        party = Party.__table__()
+        suffix = Case(
+            ((record.kind == 'email') & (record.subject != Null)
+                & (record.subject != ''), record.subject),
+            else_=Substring(record.date.cast('VARCHAR'),
+                Literal(1), Literal(16)))
+        return party.select(
+            Concat(Concat(party_name(party), ' '), suffix),
+            where=party.id == record.customer)
 
     @property
     def recipient_addresses(self):

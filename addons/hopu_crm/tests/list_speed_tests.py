@@ -7,7 +7,7 @@ import datetime as dt
 
 from trytond.modules.company.tests import create_company, set_company
 from trytond.modules.hopu_sysadmin.tests.list_queries import (
-    ListQueriesMixin, list_request_queries)
+    ListQueriesMixin, counted_queries, forget_records, list_request_queries)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
@@ -100,6 +100,88 @@ class CrmListSpeedTestMixin(ListQueriesMixin):
                 grant_read(user, model)
             with Transaction().set_user(user.id):
                 self.assertListQueriesFlat(Report, view_id=view)
+
+    @with_transaction()
+    def test_contact_name_in_sql(self):
+        """CRM-12: the contact column of a list (「联系人 (客户)」) is read
+        in the SELECT of the contacts, the same text get_rec_name gives"""
+        pool = Pool()
+        Contact = pool.get('hopu.crm.contact')
+        company = create_company()
+        with set_company(company):
+            _, salespeople = self._list_organisation(company)
+            customer, other = self._customers(salespeople)[:2]
+            contacts = Contact.create([
+                    {'customer': customer.id, 'name': "李经理"},
+                    {'customer': other.id, 'name': "张先生"},
+                    ])
+            forget_records()
+            with counted_queries() as counter:
+                rows = Contact.read(list(map(int, contacts)), ['rec_name'])
+            self.assertEqual(counter['queries'], 1)
+            self.assertEqual(
+                [r['rec_name'] for r in rows],
+                [f"李经理 ({customer.name})", f"张先生 ({other.name})"])
+            self.assertEqual(
+                [r['rec_name'] for r in rows],
+                [c.get_rec_name(None) for c in Contact.browse(contacts)])
+            self.assertEqual(
+                Contact.search([('rec_name', 'ilike', '%李经理%')]),
+                contacts[:1])
+
+    @with_transaction()
+    def test_record_names_in_sql(self):
+        """CRM-13 CRM-19: the names of daily reports and contact records
+        (日期 客户, 客户 主题) are read in their SELECT, the same text
+        get_rec_name gives"""
+        pool = Pool()
+        Report = pool.get('hopu.crm.daily_report')
+        Record = pool.get('hopu.crm.contact_record')
+        company = create_company()
+        with set_company(company):
+            _, salespeople = self._list_organisation(company)
+            customer, = self._customers(salespeople)[:1]
+            reports = Report.create([{
+                        'kind': 'customer', 'customer': customer.id,
+                        'salesperson': customer.salesperson.id,
+                        'date': dt.date(2026, 11, 20), 'visit_type': 'visit',
+                        'purpose': 'needs', 'content': "拜访客户",
+                        }, {
+                        'kind': 'cold_visit', 'visited_company': "星辰贸易",
+                        'salesperson': customer.salesperson.id,
+                        'date': dt.date(2026, 11, 21), 'address': "天河路1号",
+                        'person_met': "李经理", 'result': "留下资料",
+                        'next_step': "下周电话", 'content': "陌生拜访",
+                        }])
+            records = Record.create([{
+                        'customer': customer.id, 'kind': 'email',
+                        'salesperson': customer.salesperson.id,
+                        'date': dt.datetime(2026, 11, 21, 9, 30, 15, 120000),
+                        'recipients': "zhang@huaxin.example.cn",
+                        'subject': "皓普ERP-CRM 方案", 'body': "您好",
+                        }, {
+                        'customer': customer.id, 'kind': 'call',
+                        'salesperson': customer.salesperson.id,
+                        'date': dt.datetime(2026, 11, 22, 14, 5, 59),
+                        'content': "电话回访", 'number': '02088880000',
+                        }])
+            for Model, instances, names in [
+                    (Report, reports, [
+                            f"2026-11-20 {customer.name}",
+                            "2026-11-21 星辰贸易"]),
+                    (Record, records, [
+                            f"{customer.name} 皓普ERP-CRM 方案",
+                            f"{customer.name} 2026-11-22 14:05"]),
+                    ]:
+                forget_records()
+                with counted_queries() as counter:
+                    rows = Model.read(
+                        list(map(int, instances)), ['rec_name'])
+                self.assertEqual(counter['queries'], 1)
+                self.assertEqual([r['rec_name'] for r in rows], names)
+                self.assertEqual(names, [
+                        i.get_rec_name(None)
+                        for i in Model.browse(instances)])
 
     @with_transaction()
     def test_alert_list_queries_flat(self):
