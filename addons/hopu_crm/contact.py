@@ -11,8 +11,8 @@ from sql.operators import Concat
 
 from trytond.i18n import gettext
 from trytond.model import DeactivableMixin, ModelSQL, ModelView, fields
-from trytond.modules.hopu_sysadmin.party import RecNameColumnMixin, party_name
-from trytond.pool import Pool
+from trytond.modules.hopu_sysadmin.party import (
+    RecNameColumnMixin, party_name_of)
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
@@ -102,14 +102,10 @@ class Contact(RecNameColumnMixin, DeactivableMixin, ModelSQL, ModelView):
     @classmethod
     def column_rec_name(cls, tables):
         "get_rec_name in SQL: the contact column of a list costs no query"
-        Party = Pool().get('party.party')
         contact, _ = tables[None]
-        party = Party.__table__()
+        customer = party_name_of(contact.customer)
         return Coalesce(
-            party.select(
-                Concat(Concat(Concat(contact.name, ' ('), party_name(party)),
-                    ')'),
-                where=party.id == contact.customer),
+            Concat(Concat(Concat(contact.name, ' ('), customer), ')'),
             contact.name)
 
     @classmethod

@@ -16,7 +16,8 @@ from sql.operators import Concat
 from trytond import config
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Workflow, fields
-from trytond.modules.hopu_sysadmin.party import RecNameColumnMixin, party_name
+from trytond.modules.hopu_sysadmin.party import (
+    RecNameColumnMixin, party_name_of)
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.sendmail import send_message
@@ -155,17 +156,14 @@ class ContactRecord(RecNameColumnMixin, Workflow, ModelSQL, ModelView):
     @classmethod
     def column_rec_name(cls, tables):
         "get_rec_name in SQL: a list's names cost no query of the customers"
-        Party = Pool().get('party.party')
         record, _ = tables[None]
-        party = Party.__table__()
         suffix = Case(
             ((record.kind == 'email') & (record.subject != Null)
                 & (record.subject != ''), record.subject),
             else_=Substring(record.date.cast('VARCHAR'),
                 Literal(1), Literal(16)))
-        return party.select(
-            Concat(Concat(party_name(party), ' '), suffix),
-            where=party.id == record.customer)
+        return Concat(
+            Concat(party_name_of(record.customer), ' '), suffix)
 
     @property
     def recipient_addresses(self):

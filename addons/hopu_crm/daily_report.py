@@ -13,7 +13,8 @@ from sql.operators import Concat, Exists
 from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, fields
-from trytond.modules.hopu_sysadmin.party import RecNameColumnMixin, party_name
+from trytond.modules.hopu_sysadmin.party import (
+    RecNameColumnMixin, party_name_of)
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.tools import grouped_slice
@@ -173,14 +174,11 @@ class DailyReport(RecNameColumnMixin, ModelSQL, ModelView):
     @classmethod
     def column_rec_name(cls, tables):
         "get_rec_name in SQL: a list's names cost no query of the customers"
-        Party = Pool().get('party.party')
         report, _ = tables[None]
-        party = Party.__table__()
-        customer = party.select(
-            party_name(party), where=party.id == report.customer)
         return Concat(
             Concat(report.date.cast('VARCHAR'), ' '),
-            Coalesce(customer, report.visited_company, ''))
+            Coalesce(
+                party_name_of(report.customer), report.visited_company, ''))
 
     @classmethod
     def search_rec_name(cls, name, clause):

@@ -27,6 +27,13 @@ def party_name(party):
         NullIf(party.name, ''), Concat(Concat('[', party.code), ']'))
 
 
+def party_name_of(party_id):
+    """The SQL of the name of the party whose id is the column party_id
+    (NULL without a party), for the rec_name columns of other models"""
+    party = Pool().get('party.party').__table__()
+    return party.select(party_name(party), where=party.id == party_id)
+
+
 class RecNameColumnMixin:
     """rec_name as an SQLColumn of the same label and searcher, its SQL
     given by column_rec_name (a field is replaced in __setup__: trytond
@@ -54,8 +61,5 @@ class Company(RecNameColumnMixin, metaclass=PoolMeta):
 
     @classmethod
     def column_rec_name(cls, tables):
-        Party = Pool().get('party.party')
         company, _ = tables[None]
-        party = Party.__table__()
-        return party.select(
-            party_name(party), where=party.id == company.party)
+        return party_name_of(company.party)
