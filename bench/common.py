@@ -72,6 +72,21 @@ def drop(database):
         main.put_connection(connection)
 
 
+def vacuum(database, tables):
+    """VACUUM ANALYZE the tables after a bulk load: the visibility map set
+    (index-only scans) and the statistics, as autovacuum leaves a table
+    in use"""
+    from trytond import backend
+    db = backend.Database(database).connect()
+    connection = db.get_connection(autocommit=True)
+    try:
+        cursor = connection.cursor()
+        for table in tables:
+            cursor.execute(f'VACUUM ANALYZE "{table}"')
+    finally:
+        db.put_connection(connection)
+
+
 def user_context(database, user_id):
     """The context a request of the user runs with (the client sends the
     preferences) and the user's employees"""

@@ -28,20 +28,28 @@ class Product(metaclass=PoolMeta):
         ERP-3 6.1.3; bench/erp_stock.py).
 
         Tryton's stock computes each field of a read with a query of its
-        own over the moves (stock's Product.get_quantity, once for
-        `quantity`, once for `forecast_quantity`): the moves of the page
-        were read twice. Its getter takes `names` here, so that trytond
-        calls it once for both fields, and the forecast's query of
-        Tryton (compute_quantities_query: the locations and their children,
-        the company, the states and dates of the forecast) is grouped
-        besides by the move's state and dates; the moves on hand are a part
-        of the forecast's (done, dated up to today: stock's
-        _quantity_context), summed apart in the same statement. Upstream,
-        this amounts to StockMixin._get_quantity computing the fields of
-        a read together."""
+        own (stock's get_quantity, once for `quantity`, once for
+        `forecast_quantity`), each a union of three scans of the moves
+        that moves the flat children of a location to their parent: the
+        moves of a page were read six times each way. The getter takes
+        `names` here, so that trytond calls it once for both fields; the
+        forecast's query of Tryton (compute_quantities_query: company,
+        locations, states and dates) is grouped besides by the move's
+        state and dates, and the moves on hand, a part of the forecast's
+        (done, dated up to today: stock's _quantity_context), are summed
+        apart in the same statement; a location without flat children is
+        given as the flat list of its children (Tryton's own with_childs
+        context), one index scan each way. Any other case (one field, a
+        past date, several locations, the stock_* contexts of reports)
+        keeps stock's getter. Upstream, this amounts to
+        StockMixin._get_quantity computing the fields of a read together
+        and compute_quantities_query skipping the union when no location
+        has flat children."""
         pool = Pool()
         Date = pool.get('ir.date')
         Move = pool.get('stock.move')
+        Template = pool.get('product.template')
+        Uom = pool.get('product.uom')
         if isinstance(names, str):
             return super().get_quantity(products, names)
         context = Transaction().context
@@ -63,7 +71,6 @@ class Product(metaclass=PoolMeta):
             # Tryton's union of three scans that moves the flat children
             # to their parent (one index scan each way instead of three)
             children = _location_children(location_ids)
-
             if not any(l.flat_childs for l in children):
                 location_ids = list(map(int, children))
                 with_childs = False
@@ -74,20 +81,23 @@ class Product(metaclass=PoolMeta):
                 grouping_filter=(product_ids,))
         on_hand = ((moves.state == 'done')
             & (Coalesce(moves.effective_date, moves.planned_date) <= today))
+        product = cls.__table__()
+        template = Template.__table__()
+        uom = Uom.__table__()
         cursor = Transaction().connection.cursor()
-        cursor.execute(*moves.select(
-                moves.product,
+        cursor.execute(*moves
+            .join(product, condition=product.id == moves.product)
+            .join(template, condition=template.id == product.template)
+            .join(uom, condition=uom.id == template.default_uom)
+            .select(
+                moves.product, uom.id, uom.rounding,
                 Sum(Case((on_hand, moves.quantity), else_=0)),
                 Sum(moves.quantity),
-                group_by=[moves.product]))
+                group_by=[moves.product, uom.id, uom.rounding]))
         quantities = {name: defaultdict(float) for name in names}
-        rows = {product: (quantity, forecast)
-            for product, quantity, forecast in cursor}
-        for product in cls.browse(product_ids):
-            quantity, forecast = rows.get(product.id, (0, 0))
-            # the template's: product's default_uom reads every field of
-            # the template (TemplateFunction)
-            uom = product.template.default_uom
-            quantities['quantity'][product.id] = uom.round(quantity)
-            quantities['forecast_quantity'][product.id] = uom.round(forecast)
+        for product_id, uom_id, rounding, quantity, forecast in cursor:
+            # rounded in the material's unit, as stock's compute_quantities
+            uom = Uom(uom_id, rounding=rounding)
+            quantities['quantity'][product_id] = uom.round(quantity)
+            quantities['forecast_quantity'][product_id] = uom.round(forecast)
         return quantities
