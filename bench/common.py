@@ -1,8 +1,10 @@
 """What the benchmarks of bench/ share: the database server and the
 databases they fill, the user's context as a request gets it, the
 subtree of a supervisor in plain SQL, a count and a clock of the SQL
-statements, and medians of functions sampled alternately (so that the load
-of the machine weighs on each the same).
+statements, medians of functions sampled alternately (so that the load
+of the machine weighs on each the same), and the list request of a menu
+entry through the ORM against the same rows in plain SQL (open_action,
+list_request).
 
 Not a benchmark itself; imported by the scripts next to it."""
 import os
@@ -70,6 +72,21 @@ def drop(database):
         main.put_connection(connection)
 
 
+def vacuum(database, tables):
+    """VACUUM ANALYZE the tables after a bulk load: the visibility map set
+    (index-only scans) and the statistics, as autovacuum leaves a table
+    in use"""
+    from trytond import backend
+    db = backend.Database(database).connect()
+    connection = db.get_connection(autocommit=True)
+    try:
+        cursor = connection.cursor()
+        for table in tables:
+            cursor.execute(f'VACUUM ANALYZE "{table}"')
+    finally:
+        db.put_connection(connection)
+
+
 def user_context(database, user_id):
     """The context a request of the user runs with (the client sends the
     preferences) and the user's employees"""
@@ -135,6 +152,110 @@ def alternate(runs, repeat, warm=3):
             run()
             samples[name].append((time.perf_counter() - start) * 1000)
     return {name: statistics.median(s) for name, s in samples.items()}
+
+
+PAGES = [8, 80]
+
+
+def open_action(database, user_id, context, menu, tab=0):
+    """What the web client gets when the user opens the menu entry: the
+    model, the domain (the action's and its tab's, the first by default),
+    the order, the context and the fields it reads for a page of the list.
+    menu: (module, XML id) or (None, its zh_CN name)"""
+    from trytond.modules.hopu_sysadmin.tests.list_queries import list_fields
+    from trytond.pool import Pool
+    from trytond.pyson import PYSONDecoder
+    from trytond.transaction import Transaction
+
+    module, name = menu
+    with Transaction().start(database, user_id, context=context):
+        pool = Pool()
+        Menu = pool.get('ir.ui.menu')
+        Keyword = pool.get('ir.action.keyword')
+        ModelData = pool.get('ir.model.data')
+        if module:
+            menu_id = ModelData.get_id(module, name)
+        else:
+            with Transaction().set_context(language='zh_CN'):
+                menu_id, = Menu.search([('name', '=', name)], limit=1)
+                menu_id = int(menu_id)
+        action, = Keyword.get_keyword('tree_open', ('ir.ui.menu', menu_id))
+        evaluation = dict(context, context=context, active_id=None)
+        decoder = PYSONDecoder(evaluation)
+        action_context = decoder.decode(action.get('pyson_context') or '{}')
+        domain = decoder.decode(action.get('pyson_domain') or '[]')
+        if action.get('domains'):
+            domain = [domain, decoder.decode(
+                    action['domains'][tab][1] or '[]')]
+        order = decoder.decode(action.get('pyson_order') or '[]') or None
+        tree = next(v for v, type_ in action['views'] if type_ == 'tree')
+        # The fields sao reads, as the tests count them
+        fields = list_fields(pool.get(action['res_model']), tree)
+    return (action['res_model'], domain, order,
+        dict(context, **action_context), fields)
+
+
+def same_ids(limit, ids, rows, sql_rows):
+    "The check of list_request by default: same rows in the same order"
+    sql_ids = [r[0] for r in sql_rows]
+    assert ids == sql_ids, ("ORM and SQL disagree", ids[:8], sql_ids[:8])
+
+
+def list_request(database, user_id, context, model, domain, order, fields,
+        query, params, repeat, clock, check=same_ids, pages=PAGES,
+        statements=False):
+    """One list request of the web client through the ORM (search of a page
+    in the domain and order + read of the fields, with the access checks
+    and record rules, as the user, in a read-only transaction) against one
+    SQL statement returning the same rows (query with params and limit, in
+    a transaction of its own). check(limit, ids, rows, sql_rows) is called
+    for each size of pages before the timing. Returns the medians in ms of
+    repeat requests of the last size of pages, sampled alternately ('orm',
+    'sql'), the SQL statements of a warm ORM request at each size
+    ('queries'), the ORM's rows at the last size ('rows') and, with
+    statements, the (statement, params) of the warm request of the last size
+    ('statements')."""
+    from trytond.pool import Pool
+    from trytond.transaction import Transaction, check_access
+    queries = {}
+
+    def orm(limit):
+        def run():
+            with Transaction().start(
+                    database, user_id, context=context, readonly=True):
+                clock.reset()
+                Model = Pool().get(model)
+                with check_access():
+                    records = Model.search(domain, 0, limit, order)
+                    ids = list(map(int, records))
+                    rows = Model.read(ids, fields)
+                queries[limit] = clock.queries
+            return ids, rows
+        return run
+
+    def sql(limit):
+        def run():
+            with Transaction().start(
+                    database, user_id, context=context,
+                    readonly=True) as transaction:
+                cursor = transaction.connection.cursor()
+                cursor.execute(query, dict(params, limit=limit))
+                return cursor.fetchall()
+        return run
+
+    for limit in pages:
+        ids, rows = orm(limit)()
+        check(limit, ids, rows, sql(limit)())
+    limit = pages[-1]
+    timings = alternate({'orm': orm(limit), 'sql': sql(limit)}, repeat)
+    # the statements of warm requests (caches filled)
+    for limit in pages:
+        if statements and limit == pages[-1]:
+            clock.statements = []
+        orm(limit)()
+    shown, clock.statements = clock.statements, None
+    return dict(timings, queries=tuple(queries[p] for p in pages), rows=rows,
+        statements=shown)
 
 
 def median(values):

@@ -31,10 +31,9 @@ import argparse
 import time
 
 import common
-from common import SUBTREE, Clock
+from common import PAGES, SUBTREE, Clock
 
 USERS = [('zhangwei', "张伟 (主管)"), ('wangfang', "王芳 (业务员)")]
-PAGES = [8, 80]
 
 # The rows of the party (customer) lists a user reaches: own and
 # subordinates' customers and the pool
@@ -177,43 +176,6 @@ LISTS = [
     ]
 
 
-def open_action(database, user_id, context, menu):
-    """What the web client gets when the user opens the menu entry: the
-    model, the domain (the action's and its first tab's), the order, the
-    context and the fields it reads for a page of the list"""
-    from trytond.modules.hopu_sysadmin.tests.list_queries import list_fields
-    from trytond.pool import Pool
-    from trytond.pyson import PYSONDecoder
-    from trytond.transaction import Transaction
-
-    module, name = menu
-    with Transaction().start(database, user_id, context=context):
-        pool = Pool()
-        Menu = pool.get('ir.ui.menu')
-        Keyword = pool.get('ir.action.keyword')
-        ModelData = pool.get('ir.model.data')
-        if module:
-            menu_id = ModelData.get_id(module, name)
-        else:
-            with Transaction().set_context(language='zh_CN'):
-                menu_id, = Menu.search([('name', '=', name)], limit=1)
-                menu_id = int(menu_id)
-        action, = Keyword.get_keyword('tree_open', ('ir.ui.menu', menu_id))
-        evaluation = dict(context, context=context, active_id=None)
-        decoder = PYSONDecoder(evaluation)
-        action_context = decoder.decode(action.get('pyson_context') or '{}')
-        domain = decoder.decode(action.get('pyson_domain') or '[]')
-        if action.get('domains'):
-            # The first tab is the one shown
-            domain = [domain, decoder.decode(action['domains'][0][1])]
-        order = decoder.decode(action.get('pyson_order') or '[]') or None
-        tree = next(v for v, type_ in action['views'] if type_ == 'tree')
-        # The fields sao reads, as the tests count them
-        fields = list_fields(pool.get(action['res_model']), tree)
-    return (action['res_model'], domain, order,
-        dict(context, **action_context), fields)
-
-
 def sql_parameters(database, user_id, context, employees):
     from trytond.pool import Pool
     from trytond.transaction import Transaction
@@ -234,58 +196,24 @@ def measure(database, user_id, label, menu, query, extra, repeat, clock,
     from trytond.transaction import Transaction, check_access
 
     context, employees = common.user_context(database, user_id)
-    model, domain, order, context, fields = open_action(
+    model, domain, order, context, fields = common.open_action(
         database, user_id, context, menu)
     params = dict(sql_parameters(database, user_id, context, employees),
         **extra)
-    queries = {}
 
-    def orm(limit):
-        def run():
-            with Transaction().start(
-                    database, user_id, context=context, readonly=True):
-                clock.reset()
-                Model = Pool().get(model)
-                with check_access():
-                    records = Model.search(domain, 0, limit, order)
-                    ids = list(map(int, records))
-                    rows = Model.read(ids, fields)
-                queries[limit] = clock.queries
-            return ids, rows
-        return run
-
-    def sql(limit):
-        def run():
-            with Transaction().start(
-                    database, user_id, context=context,
-                    readonly=True) as transaction:
-                cursor = transaction.connection.cursor()
-                cursor.execute(query, dict(params, limit=limit))
-                return cursor.fetchall()
-        return run
-
-    for limit in PAGES:
+    def check(limit, ids, rows, sql_rows):
         # Same rows, same order: the rules reach what the SQL reaches
-        orm_ids, orm_rows = orm(limit)()
-        sql_rows = sql(limit)()
-        assert orm_ids == [r[0] for r in sql_rows], (
-            f"{label}: ORM and SQL disagree", orm_ids[:8],
-            [r[0] for r in sql_rows][:8])
+        sql_ids = [r[0] for r in sql_rows]
+        assert ids == sql_ids, (
+            f"{label}: ORM and SQL disagree", ids[:8], sql_ids[:8])
+
     with Transaction().start(database, user_id, context=context):
         with check_access():
             reach = Pool().get(model).search_count(domain)
-    limit = PAGES[-1]
-    timings = common.alternate(
-        {'orm': orm(limit), 'sql': sql(limit)}, repeat)
-    orm(PAGES[0])()
-    clock.statements = [] if show else None
-    orm(limit)()
-    statements, clock.statements = clock.statements, None
-    return {
-        'statements': statements,
-        'model': model, 'reach': reach, 'rows': len(orm_rows),
-        'orm': timings['orm'], 'sql': timings['sql'],
-        'queries': (queries[PAGES[0]], queries[limit])}
+    r = common.list_request(database, user_id, context, model, domain,
+        order, fields, query, params, repeat, clock, check=check,
+        statements=show)
+    return dict(r, model=model, reach=reach, rows=len(r['rows']))
 
 
 def main():

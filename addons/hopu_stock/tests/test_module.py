@@ -1,6 +1,7 @@
 # This file is part of Hopu ERP-CRM.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
 import datetime as dt
+from contextlib import contextmanager
 
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, set_company)
@@ -30,6 +31,25 @@ def create_user(company, login, programs, rights=ALL):
                 **{f'perm_{r}': True for r in rights}}
             for p in Program.search([('code', 'in', list(programs))])])
     return user
+
+
+@contextmanager
+def counted_moves():
+    """counter['queries']: the statements over the stock moves sent to the
+    database meanwhile"""
+    counter = {'queries': 0}
+    cursor_class = type(Transaction().connection.cursor())
+    execute = cursor_class.execute
+
+    def counting(cursor, query, *args, **kwargs):
+        if 'stock_move' in str(query):
+            counter['queries'] += 1
+        return execute(cursor, query, *args, **kwargs)
+    cursor_class.execute = counting
+    try:
+        yield counter
+    finally:
+        cursor_class.execute = execute
 
 
 def act_as(user, company):
@@ -245,6 +265,117 @@ class HopuStockTestCase(
             from_location=shipment.from_location,
             to_location=shipment.to_location,
             company=shipment.company)
+
+    @with_transaction()
+    def test_stock_query_quantities(self):
+        """ERP-3 库存查询 (6.1.3): the quantities on hand and forecast that
+        the list reads together (one query over the moves) are those of
+        Tryton's stock (products_by_location with stock's contexts of each
+        field), for done, assigned and draft moves in and out of several
+        locations, a done move dated after today, past and future drafts,
+        each forecast date, and a warehouse with flat children"""
+        pool = Pool()
+        Product = pool.get('product.product')
+        Location = pool.get('stock.location')
+        Move = pool.get('stock.move')
+        Date = pool.get('ir.date')
+        data = self._setup()
+        company = data['company']
+        resistor, mcu = data['resistor'], data['mcu']
+        storage, sh_storage = data['storage'], data['sh_storage']
+        warehouse, shanghai = data['warehouse'], data['shanghai']
+        lost, = Location.search([('type', '=', 'lost_found')], limit=1)
+        shelf, = Location.create([{
+                    'name': "上海货架", 'type': 'storage',
+                    'parent': sh_storage.id, 'flat_childs': True}])
+        bin_a, bin_b = Location.create([
+                {'name': name, 'type': 'storage', 'parent': shelf.id}
+                for name in ["A01", "A02"]])
+        with set_company(company):
+            today = Date.today()
+            day = dt.timedelta(days=1)
+
+            def moves(state, lines):
+                records = Move.create([{
+                            'product': product.id, 'quantity': quantity,
+                            'unit': product.default_uom.id,
+                            'from_location': from_.id,
+                            'to_location': to.id, 'company': company.id,
+                            'planned_date': date,
+                            } for product, quantity, from_, to, date
+                        in lines])
+                if state in {'assigned', 'done'}:
+                    Move.assign(records)
+                if state == 'done':
+                    Move.do(records)
+                return records
+
+            moves('done', [
+                    (resistor, 100, lost, storage, today - 10 * day),
+                    (mcu, 40, lost, storage, today - 9 * day),
+                    (resistor, 30, storage, lost, today - 5 * day),
+                    (resistor, 10, storage, warehouse.input_location,
+                        today - 4 * day),
+                    (resistor, 15, storage, sh_storage, today - 3 * day),
+                    (mcu, 12, storage, bin_a, today - 2 * day),
+                    (mcu, 5, bin_a, bin_b, today - day),
+                    ])
+            future, = moves('done', [(mcu, 9, lost, sh_storage, None)])
+            # a done move dated after today (forecast only)
+            table = Move.__table__()
+            Transaction().connection.cursor().execute(*table.update(
+                    [table.effective_date], [today + 2 * day],
+                    where=table.id == future.id))
+            moves('assigned', [
+                    (resistor, 20, storage, lost, today + 3 * day),
+                    (mcu, 4, bin_b, lost, today),
+                    ])
+            moves('draft', [
+                    (resistor, 50, lost, warehouse.input_location,
+                        today + 7 * day),
+                    (resistor, 7, lost, storage, today - 3 * day),
+                    (resistor, 5, storage, lost, None),
+                    (mcu, 3, lost, bin_a, today + day),
+                    ])
+        products = [resistor, mcu]
+        ids = [p.id for p in products]
+        fields = ['quantity', 'forecast_quantity']
+        for location in [warehouse, storage, warehouse.input_location,
+                shanghai, sh_storage, shelf, bin_a]:
+            for date_end in [None, today, today + 5 * day, today - 6 * day]:
+                with Transaction().set_context(company=company.id,
+                        location=location.id, stock_date_end=date_end):
+                    expected = {}
+                    for name in fields:
+                        with Transaction().set_context(
+                                Product._quantity_context(name)):
+                            pbl = Product.products_by_location(
+                                [location.id], with_childs=True,
+                                grouping_filter=(ids,))
+                        expected[name] = [
+                            pbl.get((location.id, i), 0) for i in ids]
+                    with counted_moves() as counter:
+                        rows = Product.read(ids, fields)
+                    rows = {r['id']: r for r in rows}
+                    self.assertEqual(
+                        {name: [rows[i][name] for i in ids]
+                            for name in fields}, expected,
+                        (location.name, date_end))
+                    # one query for both; a past date keeps Tryton's
+                    # query of each (the same moves)
+                    past = date_end and date_end < today
+                    self.assertEqual(counter['queries'], 2 if past else 1,
+                        (location.name, date_end))
+        with Transaction().set_context(
+                company=company.id, location=warehouse.id):
+            # 总部仓库: the resistor 100 in, 30 out, 15 to 上海仓库 (the 10
+            # to the input zone stay), forecast with 20 reserved out, 50
+            # planned in, 5 undated out (not the past draft of 7); the mcu
+            # 40 in, 12 to 上海仓库's shelf
+            self.assertEqual(
+                [(p.quantity, p.forecast_quantity)
+                    for p in Product.browse(ids)],
+                [(55, 55 - 20 + 50 - 5), (28, 28)])
 
     @with_transaction()
     def test_transfer(self):
