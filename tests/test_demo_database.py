@@ -6,6 +6,9 @@ start), logged into over JSON-RPC as the demo users."""
 import unittest
 
 from hopu_cli import demo
+from hopu_cli.demo import purchase as demo_purchase
+from hopu_cli.demo import stock as demo_stock
+from hopu_cli.demo import stock_take as demo_stock_take
 
 from .support import Client, backend_uri, demo_database, running_server
 
@@ -137,3 +140,109 @@ class DemoDatabaseTestCase(unittest.TestCase):
             self.assertEqual(
                 [(w['code'], w['name']) for w in warehouses],
                 [('SH', "上海仓库"), ('WH', "总部仓库")])
+
+    def test_erp_demo(self):
+        """ERP-1 ERP-3 (issue 15): what the ERP staff find in the demo — the
+        chain 采购申请 → 请购单 → 采购订单 → 采购到货 → 采购开票 as 周强 sees
+        it, the stock take being counted as 李保管 sees it, and a material
+        under its reorder point with its 库存预警 and purchase request"""
+        with running_server(self.db_uri) as url:
+            zhouqiang = Client(url, self.name)
+            zhouqiang.login('zhouqiang', demo.DEMO_PASSWORD)
+
+            def read(client, model, domain, names):
+                return client.model(
+                    model, 'search_read', domain, 0, None, None, names)
+
+            # 采购申请 of 吴敏, approved: its 请购单 ordered
+            requisition, = read(zhouqiang, 'purchase.requisition',
+                [('description', '=', demo_purchase.REQUISITION)],
+                ['number', 'state', 'employee.rec_name', 'lines'])
+            self.assertRegex(requisition['number'], r'^QG\d{6}')
+            self.assertEqual(requisition['employee.']['rec_name'], '吴敏')
+            self.assertEqual(requisition['state'], 'done')
+            origin = f"purchase.requisition.line,{requisition['lines'][0]}"
+            request, = read(zhouqiang, 'purchase.request',
+                [('origin', '=', origin)],
+                ['state', 'quantity', 'purchase_line.purchase'])
+            self.assertEqual(request['state'], 'purchased')
+            # → 采购订单 CG…, 审核-ed by 周强, the receipt in exception (the
+            # rejected part), to be invoiced
+            order, = read(zhouqiang, 'purchase.purchase',
+                [('id', '=', request['purchase_line.']['purchase'])],
+                ['number', 'state', 'shipment_state', 'invoice_state',
+                    'shipments', 'invoices', 'create_uid.login'])
+            self.assertRegex(order['number'], r'^CG\d{6}')
+            self.assertEqual(order['state'], 'processing')
+            self.assertEqual(order['create_uid.']['login'], 'sunli')
+            # → 采购到货 DH…, done, 20 rejected at 验收
+            receipt, = read(zhouqiang, 'stock.shipment.in',
+                [('id', 'in', order['shipments'])],
+                ['number', 'state', 'incoming_moves'])
+            self.assertRegex(receipt['number'], r'^DH\d{6}')
+            self.assertEqual(receipt['state'], 'done')
+            moves = read(zhouqiang, 'stock.move',
+                [('id', 'in', receipt['incoming_moves'])],
+                ['quantity', 'rejected_quantity', 'state'])
+            self.assertEqual(
+                sum(m['rejected_quantity'] or 0 for m in moves),
+                demo_purchase.REJECTED)
+            accepted = sum(m['quantity'] for m in moves
+                if m['state'] == 'done')
+            self.assertEqual(accepted, request['quantity']
+                - demo_purchase.REJECTED)
+            # → 采购开票: the supplier invoice of the accepted quantity
+            invoice, = read(zhouqiang, 'account.invoice',
+                [('id', 'in', order['invoices'])],
+                ['type', 'state', 'lines.quantity'])
+            self.assertEqual(invoice['type'], 'in')
+            self.assertEqual(
+                [l['quantity'] for l in invoice['lines.']], [accepted])
+
+            # 库存预警: STM32 单片机 under its minimum in 总部仓库, alerted
+            # (open), with its purchase request of what is missing
+            alert, = read(zhouqiang, 'hopu.stock.alert',
+                [('state', '!=', 'resolved')],
+                ['product.name', 'quantity', 'min_quantity',
+                    'target_quantity', 'requests'])
+            self.assertEqual(
+                alert['product.']['name'], demo_purchase.ALERT_MATERIAL)
+            self.assertLess(alert['quantity'], alert['min_quantity'])
+            requests = read(zhouqiang, 'purchase.request',
+                [('id', 'in', alert['requests'])],
+                ['quantity', 'state'])
+            self.assertEqual(
+                [r['quantity'] for r in requests],
+                [alert['target_quantity'] - alert['quantity']])
+            # the clerk's 库存查询 shows the same stock
+            liqiang = Client(url, self.name)
+            liqiang.login(demo_stock.CLERK[0], demo.DEMO_PASSWORD)
+            liqiang.context['location'] = liqiang.context['warehouse']
+            material, = read(liqiang, 'product.product',
+                [('name', '=', demo_purchase.ALERT_MATERIAL)], ['quantity'])
+            self.assertEqual(material['quantity'], alert['quantity'])
+
+            # 盘点: the raw materials of 总部仓库 being counted, one line
+            # left to count
+            libaoguan = Client(url, self.name)
+            libaoguan.login(demo_stock_take.CLERK[0], demo.DEMO_PASSWORD)
+            take, = read(libaoguan, 'hopu.stock.take',
+                [('description', '=', demo_stock_take.DESCRIPTION)],
+                ['number', 'state', 'warehouse.name'])
+            self.assertRegex(take['number'], r'^PD\d{6}')
+            self.assertEqual(take['state'], 'counting')
+            self.assertEqual(take['warehouse.']['name'], '总部仓库')
+            lines = read(libaoguan, 'stock.inventory.line',
+                [('stock_take', '=', take['id'])],
+                ['product.code', 'quantity', 'expected_quantity'])
+            self.assertEqual(
+                sorted(l['product.']['code'] for l in lines
+                    if l['quantity'] is None),
+                [c for c, (_, d) in demo_stock_take.STOCK.items()
+                    if d is None])
+            # what was counted differs from the book by a few units
+            for line in lines:
+                if line['quantity'] is not None:
+                    self.assertEqual(
+                        line['quantity'] - line['expected_quantity'],
+                        demo_stock_take.STOCK[line['product.']['code']][1])

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from decimal import Decimal
 
 from .sysadmin import DEMO_PASSWORD, HEAD_COMPANY, grant_rights
-from .tools import get_or_create, ref
+from .tools import get_or_create, ref, work_at_head_warehouse
 
 # (login, name, supervisor login)
 STAFF = [
@@ -53,6 +53,7 @@ def setup(config, activated, data):
     Company = Model.get('company.company', config=config)
     company, = Company.find([('party.name', '=', HEAD_COMPANY)])
     users = load_staff(config, company)
+    work_at_head_warehouse(config, users)
     for login, rights in RIGHTS.items():
         for code, wanted in rights.items():
             grant_rights(config, login, code, wanted)
@@ -60,8 +61,19 @@ def setup(config, activated, data):
     category = load_chart(config, company)
     load_supplier_prices(config, category)
     chain = load_chain(config, users)
-    alert = load_alert(config, company, users)
-    return {'purchase_chain': chain, 'stock_alert': alert}
+    return {'purchase_chain': chain}
+
+
+def finish(config, activated, data):
+    """The stock alert, once every loader put its stock in the warehouses
+    (hopu_stock's opening stock comes after this loader)"""
+    from proteus import Model
+    Company = Model.get('company.company', config=config)
+    User = Model.get('res.user', config=config)
+    company, = Company.find([('party.name', '=', HEAD_COMPANY)])
+    users = {u.login: u for u in User.find(
+            [('login', 'in', [login for login, *_ in STAFF])])}
+    return {'stock_alert': load_alert(config, company, users)}
 
 
 @contextmanager
@@ -288,22 +300,28 @@ def load_chain(config, users):
     return [purchase.number]
 
 
+# 6.3.1 库存预警设置 of STM32 单片机 in 总部仓库: its minimal and target
+# quantities, above its stock (580 after the opening stock and the 出库单)
+ALERT_MATERIAL = "STM32 单片机"
+ALERT_MIN, ALERT_TARGET = 1000, 1500
+
+
 def load_alert(config, company, users):
-    """6.3.1 库存预警设置: STM32 单片机 in 总部仓库 from 50 up to 200; with
-    none in stock it is alerted, and 周强's 预警处理 makes its purchase
+    """6.3.1 库存预警设置: STM32 单片机 in 总部仓库 from 1000 up to 1500;
+    below its minimum it is alerted, and 周强's 预警处理 makes its purchase
     request"""
     from proteus import Model
     Template = Model.get('product.template', config=config)
     OrderPoint = Model.get('stock.order_point', config=config)
     Alert = Model.get('hopu.stock.alert', config=config)
-    templates = Template.find([('name', '=', "STM32 单片机")])
+    templates = Template.find([('name', '=', ALERT_MATERIAL)])
     if not templates:
         return None
     product, = templates[0].products
     warehouse = ref(config, 'stock.location_warehouse')
     if not OrderPoint.find([('product', '=', product.id)]):
         OrderPoint(product=product, location=warehouse, type='purchase',
-            min_quantity=50, target_quantity=200,
+            min_quantity=ALERT_MIN, target_quantity=ALERT_TARGET,
             company=company).save()
     # the daily task, run now
     Cron = Model.get('ir.cron', config=config)

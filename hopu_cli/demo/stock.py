@@ -8,7 +8,7 @@ import contextlib
 import datetime as dt
 
 from .sysadmin import DEMO_PASSWORD, HEAD_COMPANY, WORK
-from .tools import ref
+from .tools import ref, work_at_head_warehouse
 
 CLERK = ('liqiang', '李强')
 # SYS-5 rights of the clerk: every stock screen; 审核 of the shipments
@@ -77,6 +77,7 @@ def load_clerk(config, company):
             [user.id], {'hopu_password_change': False}, config.context)
     for code, rights in CLERK_RIGHTS.items():
         grant_rights(config, login, code, rights)
+    work_at_head_warehouse(config, [login])
     return user
 
 

@@ -10,19 +10,20 @@ before made: loading twice leaves one stock take."""
 from decimal import Decimal
 
 from .sysadmin import DEMO_PASSWORD, HEAD_COMPANY, grant_rights
-from .tools import get_or_create
+from .tools import get_or_create, work_at_head_warehouse
 
 CLERK = ('libaoguan', '李保管', 'zhangwei')
 PROGRAMS = ['ERP-3-TAKE', 'ERP-3-TAKE-COUNT', 'ERP-3-TAKE-DIFF',
     'ERP-3-TAKE-REPORT']
 RULE_NAME = "盘点差异审核"
 DESCRIPTION = "2026年度原材料月末盘点"
-# material code: (stock on hand when the demo has none, counted quantity)
+# material code: (stock on hand when the demo has none, the difference
+# counted: 实盘 − 账面; None: not counted yet)
 STOCK = {
-    '01010001': (1250, 1246.5),
-    '01010002': (80, 80),
-    '01020001': (20000, 19950),
-    '01020002': (5000, 5010),
+    '01010001': (1250, -3.5),
+    '01010002': (80, 0),
+    '01020001': (20000, -50),
+    '01020002': (5000, 10),
     '01020003': (300, None),
     }
 
@@ -65,6 +66,7 @@ def load_clerk(config, data):
         user.save()
         User._proxy.write(
             [user.id], {'hopu_password_change': False}, config.context)
+    work_at_head_warehouse(config, [login])
     return employee
 
 
@@ -141,9 +143,9 @@ def load_take(config, employee):
     take.save()
     take.click('start')
     for line in Line.find([('stock_take', '=', take.id)]):
-        counted = STOCK.get(line.product.code, (None, None))[1]
-        if counted is None:
+        difference = STOCK.get(line.product.code, (None, None))[1]
+        if difference is None:
             continue
-        line.quantity = counted
+        line.quantity = line.expected_quantity + difference
         line.save()
     return take

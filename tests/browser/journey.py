@@ -130,8 +130,11 @@ class JourneyTestCase(unittest.TestCase):
 
     # the browser
 
-    def open_page(self, viewport=DESKTOP):
-        page = new_page(self.browser, viewport, accept_downloads=True)
+    def open_page(self, viewport=DESKTOP, **kwargs):
+        """A browser window (a phone: viewport=PHONE, is_mobile=True,
+        has_touch=True); its page and console errors fail the test"""
+        page = new_page(
+            self.browser, viewport, accept_downloads=True, **kwargs)
         self.addCleanup(page.context.close)
         self.pages.append(page)
         self.pending[page] = 0

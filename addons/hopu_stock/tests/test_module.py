@@ -3,6 +3,7 @@
 import datetime as dt
 from contextlib import contextmanager
 
+from trytond.model.exceptions import AccessError
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, set_company)
 from trytond.modules.hopu_approval.exceptions import ApprovalError
@@ -376,6 +377,32 @@ class HopuStockTestCase(
                 [(p.quantity, p.forecast_quantity)
                     for p in Product.browse(ids)],
                 [(55, 55 - 20 + 50 - 5), (28, 28)])
+
+    @with_transaction()
+    def test_reporting_inventory_by_clerk(self):
+        """ERP-3 库存报表 (ERP-3-INV): a clerk with the read right of the
+        report reads it for a warehouse and a date; the closed stock
+        periods it starts from are not his to read"""
+        pool = Pool()
+        Reporting = pool.get('stock.reporting.inventory')
+        Move = pool.get('stock.reporting.inventory.move')
+        Daily = pool.get('stock.reporting.inventory.daily')
+        Period = pool.get('stock.period')
+        data = self._setup()
+        company = data['company']
+        with set_company(company):
+            clerk = create_user(company, 'clerk', ['ERP-3-INV'], ['read'])
+        user, context = act_as(clerk, company)
+        with user, context, Transaction().set_context(
+                location=data['warehouse'].id,
+                date=dt.date(2026, 11, 30),
+                from_date=dt.date(2026, 11, 1),
+                to_date=dt.date(2026, 11, 30),
+                product=f'product.product,{data["mcu"].id}'):
+            with self.assertRaises(AccessError):
+                Period.search([])
+            for Model in [Reporting, Move, Daily]:
+                self.assertEqual(Model.search([]), [])
 
     @with_transaction()
     def test_transfer(self):

@@ -1069,6 +1069,40 @@ class HopuSysadminTestCase(
                 [folder, screen])
 
     @with_transaction()
+    def test_menu_folder_of_empty_folders(self):
+        """SYS-5 ERP-8: a folder whose only entries are folders without a
+        screen the user may open is not in his menu (客户管理 with 线索 and
+        报表分析 showed, empty, to the ERP staff); with the right on the
+        screen below, the folders show"""
+        pool = Pool()
+        Menu = pool.get('ir.ui.menu')
+        Program = pool.get('hopu.program')
+        ActWindow = pool.get('ir.action.act_window')
+        outer, = Menu.create([{'name': "Outer folder"}])
+        inner, = Menu.create([{'name': "Inner folder", 'parent': outer.id}])
+        screen, = Menu.create([{
+                    'name': "A screen", 'parent': inner.id,
+                    'action': str(ActWindow(ActWindow.create([{
+                                        'name': "Warnings",
+                                        'res_model': 'res.user.warning',
+                                        }])[0].id)),
+                    }])
+        Program.create([{
+                    'code': 'TEST-NESTED', 'name': "Nested",
+                    'model_names': 'res.user.warning', 'menu': screen.id,
+                    }])
+        ids = [outer.id, inner.id, screen.id]
+        clerk = make_user('clerk')
+        with as_user(clerk):
+            self.assertEqual(Menu.search([('id', 'in', ids)]), [])
+            self.assertNotIn(outer, Menu.search([('parent', '=', None)]))
+        grant(clerk, 'TEST-NESTED', ['read'])
+        with as_user(clerk):
+            self.assertEqual(
+                Menu.search([('id', 'in', ids)], order=[('id', 'ASC')]),
+                [outer, inner, screen])
+
+    @with_transaction()
     def test_favorites_of_own_menus(self):
         """ERP-8 SYS-5: a user marks the menus he sees as favourites; a
         hidden menu is refused, and a favourite whose right is withdrawn
