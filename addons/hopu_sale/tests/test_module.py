@@ -365,6 +365,7 @@ class HopuSaleTestCase(
         pool = Pool()
         Sale = pool.get('sale.sale')
         Line = pool.get('sale.line')
+        Move = pool.get('stock.move')
         company = create_company()
         with set_company(company):
             users, employees = self._organisation(company)
@@ -375,6 +376,11 @@ class HopuSaleTestCase(
                     f"{login} 的客户", employees[login])
                 with as_user(users[login]):
                     sales[login] = self._sale(customer, product, 1)
+                # approved and processed by the server: the order's moves
+                Sale.write([sales[login]], {
+                        'state': 'quotation', 'quotation_state': 'approved'})
+                Sale.confirm([sales[login]])
+                Sale.process([sales[login]])
             for login, expected in [
                     ('wangfang', ['wangfang']),
                     ('liuyang', ['liuyang']),
@@ -389,9 +395,19 @@ class HopuSaleTestCase(
                         sorted(l.sale.id for l in Line.search([])),
                         sorted(sales[l].id for l in expected), login)
                     self.assertEqual(Sale.search_count([
-                                ('number', '=', None),
                                 ('id', '=', sales['liuyang'].id)]),
                         int(login == 'liuyang'))
+                    # the moves of the lines: their own orders' only, and
+                    # no search through them finds another's order
+                    self.assertEqual(
+                        sorted({m.origin.sale.id for m in Move.search([])}),
+                        sorted(sales[l].id for l in expected), login)
+                    for owner in ['wangfang', 'liuyang']:
+                        self.assertEqual(Move.search_count([
+                                    ('origin.sale.number', '=',
+                                        Sale(sales[owner].id).number,
+                                        'sale.line')]),
+                            int(owner in expected), (login, owner))
 
 
 del ModuleTestCase
