@@ -13,7 +13,7 @@ from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
 from .exceptions import AmendmentApprovalError
-from .sale import acting_user
+from .sale import acting_user, check_rules
 
 INTERNAL = '_hopu_sale_amendment_approval'
 
@@ -100,6 +100,7 @@ class Amendment(ApprovalMixin, metaclass=PoolMeta):
     @Workflow.transition('waiting')
     def submit(cls, amendments):
         "提交审批: the rules of sale.amendment give the steps"
+        check_rules(cls, amendments)
         cls.approval_start(amendments)
 
     @classmethod
@@ -109,11 +110,13 @@ class Amendment(ApprovalMixin, metaclass=PoolMeta):
         "Withdrawn while waiting: the open steps are cancelled"
         pool = Pool()
         Approval = pool.get('hopu.approval')
+        check_rules(cls, amendments)
         Approval.cancel_round(amendments)
 
     @classmethod
     def validate_amendment(cls, amendments):
         "Applied to the order only by the approval (or the server itself)"
+        check_rules(cls, amendments)
         if (acting_user() is not None
                 and not Transaction().context.get(INTERNAL)):
             raise AmendmentApprovalError(gettext(

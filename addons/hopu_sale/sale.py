@@ -37,6 +37,13 @@ def acting_user():
     return None
 
 
+def check_rules(cls, records, mode='write'):
+    """The user's record rules on the records a button acts on: a button
+    that writes nothing (a record in another state) does not check them"""
+    if acting_user() is not None and records:
+        cls._ModelSQL__check_domain_rule([r.id for r in records], mode)
+
+
 class ConfigurationSaleMethod(metaclass=PoolMeta):
     __name__ = 'sale.configuration.sale_method'
 
@@ -175,6 +182,7 @@ class Sale(ApprovalMixin, metaclass=PoolMeta):
     @classmethod
     def quote(cls, sales):
         "报价: the quotation is submitted to its approval (rules)"
+        check_rules(cls, sales)
         super().quote(sales)
         sales = [s for s in sales if s.state == 'quotation']
         cls.write(sales, {'quotation_state': 'waiting'})
@@ -186,6 +194,7 @@ class Sale(ApprovalMixin, metaclass=PoolMeta):
         approved order goes back to draft only by 反审核"""
         pool = Pool()
         Approval = pool.get('hopu.approval')
+        check_rules(cls, sales)
         for sale in sales:
             if sale.state == 'confirmed':
                 raise SaleApprovalError(gettext(
@@ -219,6 +228,7 @@ class Sale(ApprovalMixin, metaclass=PoolMeta):
         Number = pool.get('hopu.erp.document_number')
         Date = pool.get('ir.date')
         user = acting_user()
+        check_rules(cls, sales)
         sales = [s for s in sales if s.state == 'quotation']
         super().confirm(sales)
         # after the official button's check of the approve right; the
@@ -242,6 +252,11 @@ class Sale(ApprovalMixin, metaclass=PoolMeta):
                 ORDER_PREFIX, date=date, company=sale.company)
         cls.save(sales)
 
+    @classmethod
+    def process(cls, sales):
+        check_rules(cls, sales)
+        super().process(sales)
+
     def check_unapprove(self):
         "反审核 only while nothing was shipped nor invoiced"
         if any(m.state == 'done' for l in self.lines for m in l.moves):
@@ -264,6 +279,7 @@ class Sale(ApprovalMixin, metaclass=PoolMeta):
         Move = pool.get('stock.move')
         ShipmentOut = pool.get('stock.shipment.out')
         ShipmentOutReturn = pool.get('stock.shipment.out.return')
+        check_rules(cls, sales)
         for sale in sales:
             sale.check_unapprove()
         shipments = list({s for sale in sales for s in sale.shipments})
