@@ -14,7 +14,7 @@ ARTIFACTS = VAR / 'artifacts'
 HOPU_MODULES = [
     'hopu_sysadmin', 'hopu_approval', 'hopu_crm', 'hopu_contract',
     'hopu_crm_opportunity', 'hopu_crm_mailing', 'hopu_erp', 'hopu_stock',
-    'hopu_stock_take', 'hopu_purchase']
+    'hopu_stock_take', 'hopu_purchase', 'hopu_sale']
 DEFAULT_PG_URI = 'postgresql://postgres@127.0.0.1:5432/'
 # The options of the server's PostgreSQL sessions: no JIT compilation.
 # PostgreSQL compiles a query with LLVM when the planner's cost estimate is

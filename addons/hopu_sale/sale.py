@@ -1,0 +1,309 @@
+# This file is part of Hopu ERP-CRM.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""ERP-2 销售管理 on Tryton's sale: the customers are the CRM's, each
+quotation and order belongs to a salesperson (业务员, CRM-2 record rules: own,
+subtree, all). 销售报价: 报价 numbers the quotation BJ+YYYYMM+serial and
+submits it to the approval engine of hopu_approval (rules by amount band,
+the salesperson's supervisor chain); 销售订单: 审核 (the official confirm)
+of an approved quotation by a user with the approve right of the program
+ERP-2-SO and never by its author numbers the order XS+YYYYMM+serial;
+反审核 while nothing was shipped nor invoiced."""
+from trytond.i18n import gettext
+from trytond.model import ModelView, Workflow, fields
+from trytond.modules.hopu_approval.approval import ApprovalMixin
+from trytond.pool import Pool, PoolMeta
+from trytond.pyson import Eval
+from trytond.transaction import Transaction, without_check_access
+
+from .exceptions import SaleApprovalError
+
+QUOTATION_PREFIX = 'BJ'
+ORDER_PREFIX = 'XS'
+INTERNAL = '_hopu_sale_approval'
+QUOTATION_STATES = [
+    (None, ""),
+    ('waiting', "Waiting for Approval"),
+    ('approved', "Approved"),
+    ('rejected', "Rejected"),
+    ]
+
+
+def acting_user():
+    """The user a client acts as, None when the server acts on its own
+    behalf (the queue, the approval engine, an update)"""
+    transaction = Transaction()
+    if transaction.user and transaction.check_access:
+        return transaction.user
+    return None
+
+
+def check_rules(cls, records, mode='write'):
+    """The user's record rules on the records a button acts on: a button
+    that writes nothing (a record in another state) does not check them"""
+    if acting_user() is not None and records:
+        cls._ModelSQL__check_domain_rule([r.id for r in records], mode)
+
+
+class ConfigurationSaleMethod(metaclass=PoolMeta):
+    __name__ = 'sale.configuration.sale_method'
+
+    @classmethod
+    def default_sale_invoice_method(cls, **pattern):
+        "销售开票 from what was shipped: 反审核 stays possible until then"
+        return 'fulfillment'
+
+
+class Sale(ApprovalMixin, metaclass=PoolMeta):
+    __name__ = 'sale.sale'
+
+    salesperson = fields.Many2One(
+        'company.employee', "Salesperson",
+        domain=[
+            ('company', '=', Eval('company', -1)),
+            ],
+        states={
+            'readonly': ~Eval('state').in_(['draft', 'quotation']),
+            },
+        help="The salesperson the quotation and the order belong to "
+        "(by default the customer's).")
+    quotation_number = fields.Char(
+        "Quotation Number", readonly=True,
+        help="The number of the quotation (BJ), kept once the order has "
+        "its own (XS).")
+    quotation_state = fields.Selection(
+        QUOTATION_STATES, "Quotation Approval", readonly=True, sort=False)
+    approvals = fields.Function(fields.One2Many(
+            'hopu.approval', None, "Approval Flow", readonly=True),
+        'get_approvals', setter='set_approvals')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.salesperson.search_context = {'active_test': False}
+        cls._transitions |= {('processing', 'draft')}
+        cls._buttons['confirm']['invisible'] = (
+            (Eval('state') != 'quotation')
+            | (Eval('quotation_state') != 'approved'))
+        cls._buttons['confirm']['depends'] = ['state', 'quotation_state']
+        cls._buttons['draft']['invisible'] = ~Eval('state').in_(
+            ['cancelled', 'quotation'])
+        cls._buttons.update({
+                'unapprove': {
+                    'invisible': ~Eval('state').in_(
+                        ['confirmed', 'processing']),
+                    'icon': 'tryton-back',
+                    'depends': ['state'],
+                    },
+                })
+
+    @classmethod
+    def default_salesperson(cls):
+        return Transaction().context.get('employee')
+
+    @fields.depends('party', 'salesperson')
+    def on_change_party(self):
+        super().on_change_party()
+        if self.party and getattr(self.party, 'salesperson', None):
+            self.salesperson = self.party.salesperson
+
+    @classmethod
+    def preprocess_values(cls, mode, values):
+        """The salesperson of a new order is the customer's (CRM-2), else
+        the user's employee"""
+        pool = Pool()
+        Party = pool.get('party.party')
+        values = super().preprocess_values(mode, values)
+        if (mode == 'create' and not values.get('salesperson')
+                and values.get('party')):
+            with without_check_access():
+                party = Party(values['party'])
+                if party.salesperson:
+                    values['salesperson'] = party.salesperson.id
+        if mode == 'create' and not values.get('salesperson'):
+            values['salesperson'] = cls.default_salesperson()
+        return values
+
+    @classmethod
+    def get_approvals(cls, sales, name):
+        "审批流: every round of the quotation's approval"
+        pool = Pool()
+        Approval = pool.get('hopu.approval')
+        result = {s.id: [] for s in sales}
+        steps = Approval.search([
+                ('document', 'in', [str(s) for s in sales]),
+                ], order=[('round', 'ASC'), ('sequence', 'ASC')])
+        for step in steps:
+            result[step.document.id].append(step.id)
+        return result
+
+    @classmethod
+    def set_approvals(cls, sales, name, value):
+        "The steps are the approval engine's to write"
+        pass
+
+    @classmethod
+    def copy(cls, sales, default=None):
+        default = default.copy() if default else {}
+        default.setdefault('quotation_number', None)
+        default.setdefault('quotation_state', None)
+        return super().copy(sales, default=default)
+
+    @classmethod
+    def search_rec_name(cls, name, clause):
+        domain = super().search_rec_name(name, clause)
+        _, operator, value = clause[:3]
+        bool_op = 'AND' if operator.startswith('!') else 'OR'
+        return [bool_op, domain, ('quotation_number', operator, value)]
+
+    @classmethod
+    def set_number(cls, sales):
+        """ERP-8: 销售报价 BJ + YYYYMM + serial of the month, per company,
+        when quoted (the order gets its XS number at 审核)"""
+        pool = Pool()
+        Number = pool.get('hopu.erp.document_number')
+        Date = pool.get('ir.date')
+        for sale in sales:
+            if sale.number:
+                continue
+            with Transaction().set_context(company=sale.company.id):
+                date = sale.quotation_date or Date.today()
+            sale.number = sale.quotation_number = Number.next_number(
+                QUOTATION_PREFIX, date=date, company=sale.company)
+        cls.save(sales)
+
+    @property
+    def approval_amount(self):
+        return self.total_amount
+
+    @property
+    def approval_currency(self):
+        return self.currency
+
+    @classmethod
+    def quote(cls, sales):
+        "报价: the quotation is submitted to its approval (rules)"
+        check_rules(cls, sales)
+        super().quote(sales)
+        sales = [s for s in sales if s.state == 'quotation']
+        cls.write(sales, {'quotation_state': 'waiting'})
+        cls.approval_start(sales)
+
+    @classmethod
+    def draft(cls, sales):
+        """Withdrawn while waiting: the open steps are cancelled; an
+        approved order goes back to draft only by 反审核"""
+        pool = Pool()
+        Approval = pool.get('hopu.approval')
+        check_rules(cls, sales)
+        for sale in sales:
+            if sale.state == 'confirmed':
+                raise SaleApprovalError(gettext(
+                        'hopu_sale.msg_sale_draft_confirmed',
+                        sale=sale.rec_name))
+        Approval.cancel_round(
+            [s for s in sales if s.quotation_state == 'waiting'])
+        super().draft(sales)
+        cls.write(sales, {'quotation_state': None})
+
+    @classmethod
+    def approval_done(cls, sales):
+        "The quotation is approved: it may be 审核-ed as an order"
+        with Transaction().set_context(**{INTERNAL: True}):
+            cls.write(sales, {'quotation_state': 'approved'})
+
+    @classmethod
+    def approval_rejected(cls, sales):
+        "The quotation goes back to the salesperson, as a draft"
+        with Transaction().set_context(**{INTERNAL: True}):
+            cls.draft(sales)
+            cls.write(sales, {'quotation_state': 'rejected'})
+
+    @classmethod
+    def confirm(cls, sales):
+        """ERP-2 审核: an approved quotation, by a user with the approve
+        right of the program (the button's groups, checked first by the
+        official button) and never by the order's author; the order is
+        numbered XS + YYYYMM + serial of the month"""
+        pool = Pool()
+        Number = pool.get('hopu.erp.document_number')
+        Date = pool.get('ir.date')
+        user = acting_user()
+        check_rules(cls, sales)
+        sales = [s for s in sales if s.state == 'quotation']
+        super().confirm(sales)
+        # after the official button's check of the approve right; the
+        # transaction is rolled back
+        for sale in sales:
+            if sale.quotation_state != 'approved':
+                raise SaleApprovalError(gettext(
+                        'hopu_sale.msg_sale_quotation_not_approved',
+                        sale=sale.rec_name))
+            if (user is not None and sale.create_uid
+                    and sale.create_uid.id == user):
+                raise SaleApprovalError(gettext(
+                        'hopu_sale.msg_sale_confirm_own',
+                        sale=sale.rec_name))
+        for sale in sales:
+            if sale.number and sale.number != sale.quotation_number:
+                continue
+            with Transaction().set_context(company=sale.company.id):
+                date = sale.sale_date or Date.today()
+            sale.number = Number.next_number(
+                ORDER_PREFIX, date=date, company=sale.company)
+        cls.save(sales)
+
+    @classmethod
+    def process(cls, sales):
+        check_rules(cls, sales)
+        super().process(sales)
+
+    def check_unapprove(self):
+        "反审核 only while nothing was shipped nor invoiced"
+        if any(m.state == 'done' for l in self.lines for m in l.moves):
+            raise SaleApprovalError(gettext(
+                    'hopu_sale.msg_sale_unapprove_shipped',
+                    sale=self.rec_name))
+        if self.invoices or any(l.invoice_lines for l in self.lines):
+            raise SaleApprovalError(gettext(
+                    'hopu_sale.msg_sale_unapprove_invoiced',
+                    sale=self.rec_name))
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('draft')
+    def unapprove(cls, sales):
+        """ERP-2 反审核: a confirmed order back to draft while no move is
+        done and no invoice exists; its pending shipments and moves go and
+        the quotation is approved again before the next 审核"""
+        pool = Pool()
+        Move = pool.get('stock.move')
+        ShipmentOut = pool.get('stock.shipment.out')
+        ShipmentOutReturn = pool.get('stock.shipment.out.return')
+        check_rules(cls, sales)
+        for sale in sales:
+            sale.check_unapprove()
+        shipments = list({s for sale in sales for s in sale.shipments})
+        returns = list({s for sale in sales for s in sale.shipment_returns})
+        moves = {m for sale in sales for l in sale.lines for m in l.moves}
+        moves.update(m for s in shipments + returns for m in s.moves)
+        moves = list(moves)
+        # the order's own work, once 反审核 was allowed to the user
+        with without_check_access():
+            ShipmentOut.cancel([s for s in shipments
+                    if s.state not in {'cancelled', 'done'}])
+            ShipmentOutReturn.cancel([s for s in returns
+                    if s.state not in {'cancelled', 'done'}])
+            Move.cancel([m for m in moves if m.state != 'cancelled'])
+            Move.delete(moves)
+            ShipmentOut.delete(shipments)
+            ShipmentOutReturn.delete(returns)
+        cls.write(sales, {
+                'shipment_state': 'none',
+                'invoice_state': 'none',
+                'quotation_state': None,
+                'tax_amount_cache': None,
+                'untaxed_amount_cache': None,
+                'total_amount_cache': None,
+                'confirmed_by': None,
+                'quoted_by': None,
+                })

@@ -1,0 +1,413 @@
+# This file is part of Hopu ERP-CRM.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+import datetime as dt
+from decimal import Decimal
+
+from trytond.model.modelview import AccessButtonError
+from trytond.modules.company.tests import (
+    CompanyTestMixin, create_company, create_employee, set_company)
+from trytond.modules.hopu_approval.exceptions import ApprovalError
+from trytond.modules.hopu_sysadmin.tests import HopuTranslationTestMixin
+from trytond.pool import Pool
+from trytond.tests.test_tryton import ModuleTestCase, with_transaction
+from trytond.transaction import Transaction
+
+from ..exceptions import AmendmentApprovalError, SaleApprovalError
+
+
+def as_user(user):
+    "Act as the user would from the client (rights and rules checked)"
+    transaction = Transaction()
+
+    class _Context:
+        def __enter__(self):
+            self._user = transaction.set_user(user.id)
+            self._user.__enter__()
+            self._context = transaction.set_context(
+                _check_access=True, company=user.company.id,
+                employee=user.employee.id if user.employee else None)
+            self._context.__enter__()
+
+        def __exit__(self, *exc):
+            self._context.__exit__(*exc)
+            self._user.__exit__(*exc)
+    return _Context()
+
+
+class HopuSaleTestCase(
+        HopuTranslationTestMixin, CompanyTestMixin, ModuleTestCase):
+    "Test hopu_sale"
+    module = 'hopu_sale'
+
+    @property
+    def _skip_company_rule(self):
+        return super()._skip_company_rule | {
+            ('company.company', 'parent'),
+            ('hopu.erp.document_number', 'company'),
+            ('hopu.approval.rule', 'company'),
+            }
+
+    def _user(self, login, company, employee=None, groups=()):
+        pool = Pool()
+        User = pool.get('res.user')
+        ModelData = pool.get('ir.model.data')
+        user, = User.create([{
+                    'login': login, 'name': login,
+                    'companies': [('add', [company.id])],
+                    'company': company.id,
+                    'employees': [('add', [employee.id])] if employee else [],
+                    'employee': employee.id if employee else None,
+                    'email': f'{login}@example.com',
+                    'groups': [('add', [
+                                ModelData.get_id('hopu_crm', g)
+                                for g in groups])],
+                    }])
+        return user
+
+    def _grant(self, user, codes, rights=(
+                'read', 'create', 'write', 'delete', 'approve')):
+        pool = Pool()
+        Program = pool.get('hopu.program')
+        UserRight = pool.get('hopu.user.right')
+        for code in codes:
+            program, = Program.search([('code', '=', code)])
+            right, = (UserRight.search([
+                        ('user', '=', user.id),
+                        ('program', '=', program.id)])
+                or [UserRight(user=user, program=program)])
+            for name in ['read', 'create', 'write', 'delete', 'print',
+                    'export', 'approve']:
+                setattr(right, UserRight._field(name), name in rights)
+            right.save()
+
+    def _product(self, name="工业控制器", price=Decimal('1000')):
+        pool = Pool()
+        Template = pool.get('product.template')
+        Uom = pool.get('product.uom')
+        unit, = Uom.search([('symbol', '=', 'u')])
+        template, = Template.create([{
+                    'name': name, 'type': 'goods', 'salable': True,
+                    'default_uom': unit.id, 'sale_uom': unit.id,
+                    'list_price': price,
+                    'products': [('create', [{}])],
+                    }])
+        return template.products[0]
+
+    def _customer(self, name, salesperson):
+        Party = Pool().get('party.party')
+        party, = Party.create([{
+                    'name': name,
+                    'crm_stage': 'existing',
+                    'salesperson': salesperson.id,
+                    'addresses': [('create', [{}])],
+                    }])
+        return party
+
+    def _sale(self, customer, product, quantity=10, price=Decimal('1000')):
+        Sale = Pool().get('sale.sale')
+        sale = Sale()
+        sale.party = customer
+        sale.on_change_party()
+        sale.sale_date = dt.date(2026, 11, 30)
+        sale.quotation_date = dt.date(2026, 11, 30)
+        sale.lines = [{
+                'product': product.id,
+                'quantity': quantity,
+                'unit': product.default_uom.id,
+                'unit_price': price,
+                }]
+        sale.save()
+        return sale
+
+    def _organisation(self, company):
+        """陈刚 > 张伟 > 王芳, 刘洋 under 赵敏 (another team); the salespeople
+        with the CRM's salesperson role, the supervisors with theirs"""
+        Employee = Pool().get('company.employee')
+        chen = create_employee(company, "陈刚")
+        zhang = create_employee(company, "张伟")
+        wang = create_employee(company, "王芳")
+        zhao = create_employee(company, "赵敏")
+        liu = create_employee(company, "刘洋")
+        Employee.write([zhang], {'supervisor': chen.id})
+        Employee.write([wang], {'supervisor': zhang.id})
+        Employee.write([liu], {'supervisor': zhao.id})
+        users = {
+            'chengang': self._user(
+                'chengang', company, chen, ['group_crm_supervisor']),
+            'zhangwei': self._user(
+                'zhangwei', company, zhang, ['group_crm_supervisor']),
+            'wangfang': self._user(
+                'wangfang', company, wang, ['group_crm_salesperson']),
+            'liuyang': self._user(
+                'liuyang', company, liu, ['group_crm_salesperson']),
+            }
+        for login in ['wangfang', 'liuyang']:
+            self._grant(users[login], ['ERP-2-QUOTE', 'ERP-2-SO',
+                    'ERP-2-QUERY', 'ERP-2-AMEND'],
+                ['read', 'create', 'write', 'delete'])
+        for login in ['zhangwei', 'chengang']:
+            self._grant(users[login], ['ERP-2-QUOTE', 'ERP-2-SO',
+                    'ERP-2-QUERY', 'ERP-2-AMEND', 'ERP-2-APPROVAL'])
+        employees = {
+            'chengang': chen, 'zhangwei': zhang, 'wangfang': wang,
+            'liuyang': liu}
+        return users, employees
+
+    @with_transaction()
+    def test_numbers(self):
+        """ERP-2/ERP-8: 销售报价 BJ + YYYYMM + serial when quoted, the order
+        XS + YYYYMM + serial at 审核, 发货通知 FH, the quotation number
+        kept"""
+        pool = Pool()
+        Sale = pool.get('sale.sale')
+        company = create_company()
+        with set_company(company):
+            users, employees = self._organisation(company)
+            customer = self._customer("杭州华信科技有限公司", employees['wangfang'])
+            product = self._product()
+            with as_user(users['wangfang']):
+                first = self._sale(customer, product)
+                second = self._sale(customer, product)
+                self.assertEqual(first.salesperson, employees['wangfang'])
+                Sale.quote([first, second])
+            first, second = Sale.browse([first, second])
+            self.assertEqual(first.number, 'BJ2026110001')
+            self.assertEqual(second.quotation_number, 'BJ2026110002')
+            self.assertEqual(first.quotation_state, 'waiting')
+            with as_user(users['zhangwei']):
+                Sale.approval_decide([Sale(first.id)], 'approved')
+                Sale.confirm([Sale(first.id)])
+            first = Sale(first.id)
+            self.assertEqual(first.state, 'confirmed')
+            self.assertEqual(first.number, 'XS2026110001')
+            self.assertEqual(first.quotation_number, 'BJ2026110001')
+            Sale.process([first])
+            first = Sale(first.id)
+            shipment, = first.shipments
+            self.assertTrue(shipment.number.startswith('FH'))
+
+    @with_transaction()
+    def test_quotation_approval(self):
+        """ERP-2 报价审批: the salesperson's supervisor approves a quotation
+        below 100000 元, two levels of supervisors from 100000 元; the
+        salesperson never approves her own; a rejected quotation goes back
+        to draft; 审核 of an order whose quotation is not approved, by a
+        user without the approve right or by its author is refused"""
+        pool = Pool()
+        Sale = pool.get('sale.sale')
+        company = create_company()
+        with set_company(company):
+            users, employees = self._organisation(company)
+            customer = self._customer("杭州华信科技有限公司", employees['wangfang'])
+            product = self._product()
+            with as_user(users['wangfang']):
+                small = self._sale(customer, product, 10)
+                large = self._sale(customer, product, 200)
+                Sale.quote([small, large])
+                with self.assertRaises(ApprovalError):
+                    Sale.approval_decide([Sale(small.id)], 'approved')
+            with as_user(users['zhangwei']):
+                # not approved yet: the button is refused
+                with self.assertRaises(AccessButtonError):
+                    Sale.confirm([Sale(small.id)])
+            with as_user(users['zhangwei']):
+                Sale.approval_decide([Sale(small.id)], 'approved')
+                Sale.approval_decide([Sale(large.id)], 'approved')
+            self.assertEqual(Sale(small.id).quotation_state, 'approved')
+            self.assertEqual(Sale(large.id).quotation_state, 'waiting')
+            with as_user(users['chengang']):
+                Sale.approval_decide([Sale(large.id)], 'approved')
+            self.assertEqual(Sale(large.id).quotation_state, 'approved')
+            self.assertEqual(
+                [s.state for s in Sale(large.id).approvals],
+                ['approved', 'approved'])
+
+            with as_user(users['wangfang']):
+                # the approve right is the program's: not hers
+                with self.assertRaises(AccessButtonError):
+                    Sale.confirm([Sale(small.id)])
+            # 张伟 creates an order himself: he cannot approve it
+            own_customer = self._customer("宁波海天贸易公司", employees['zhangwei'])
+            with as_user(users['zhangwei']):
+                own = self._sale(own_customer, product, 1)
+            Sale.quote([own])
+            with as_user(users['chengang']):
+                Sale.approval_decide([Sale(own.id)], 'approved')
+            with as_user(users['zhangwei']):
+                with self.assertRaises(SaleApprovalError):
+                    Sale.confirm([Sale(own.id)])
+
+            # rejected (with a comment): back to the salesperson
+            with as_user(users['wangfang']):
+                rejected = self._sale(customer, product, 5)
+                Sale.quote([rejected])
+            Approval = pool.get('hopu.approval')
+            step, = Approval.search([
+                    ('document', '=', str(rejected)),
+                    ('state', '=', 'pending')])
+            with as_user(users['zhangwei']):
+                Approval.write([Approval(step.id)], {'comment': "价格太低"})
+                Approval.reject([Approval(step.id)])
+            rejected = Sale(rejected.id)
+            self.assertEqual(rejected.state, 'draft')
+            self.assertEqual(rejected.quotation_state, 'rejected')
+
+    @with_transaction()
+    def test_unapprove(self):
+        """ERP-2 反审核: back to draft while nothing is shipped (the waiting
+        shipment goes), refused once the shipment is done; every change
+        logged; an approved order goes to draft only by 反审核"""
+        pool = Pool()
+        Sale = pool.get('sale.sale')
+        Shipment = pool.get('stock.shipment.out')
+        company = create_company()
+        with set_company(company):
+            users, employees = self._organisation(company)
+            customer = self._customer("杭州华信科技有限公司", employees['wangfang'])
+            product = self._product()
+            with as_user(users['wangfang']):
+                sale = self._sale(customer, product, 2)
+                Sale.quote([sale])
+            with as_user(users['zhangwei']):
+                Sale.approval_decide([Sale(sale.id)], 'approved')
+                Sale.confirm([Sale(sale.id)])
+            self.assertIn(('button', 'confirm'), [
+                    (l.event, l.target)
+                    for l in Transaction().log_records
+                    if l.resource == sale])
+            Sale.process([sale])  # the queue, after the commit
+            sale = Sale(sale.id)
+            self.assertEqual(sale.state, 'processing')
+            self.assertEqual(len(sale.shipments), 1)
+            with as_user(users['wangfang']):
+                with self.assertRaises(AccessButtonError):
+                    Sale.unapprove([Sale(sale.id)])
+            with as_user(users['zhangwei']):
+                Sale.unapprove([Sale(sale.id)])
+            sale = Sale(sale.id)
+            self.assertEqual(sale.state, 'draft')
+            self.assertFalse(sale.shipments)
+            self.assertFalse(sale.quotation_state)
+            self.assertFalse(Shipment.search([]))
+
+            Sale.quote([sale])
+            with as_user(users['zhangwei']):
+                Sale.approval_decide([Sale(sale.id)], 'approved')
+                Sale.confirm([Sale(sale.id)])
+            self.assertEqual(Sale(sale.id).number, 'XS2026110001')
+            with as_user(users['zhangwei']):
+                with self.assertRaises(SaleApprovalError):
+                    Sale.draft([Sale(sale.id)])
+            Sale.write([sale], {'state': 'confirmed'})  # rolled back
+            Sale.process([sale])
+            shipment, = Sale(sale.id).shipments
+            with Transaction().set_context(_skip_warnings=True):
+                Shipment.assign_force([shipment])
+                Shipment.pick([shipment])
+                Shipment.pack([shipment])
+                Shipment.do([shipment])
+            with as_user(users['zhangwei']):
+                with self.assertRaises(SaleApprovalError):
+                    Sale.unapprove([Sale(sale.id)])
+
+    @with_transaction()
+    def test_amendment_approval(self):
+        """ERP-2 销售订单变更: an amendment of an order in progress applies
+        only once the salesperson's supervisor approved it"""
+        pool = Pool()
+        Sale = pool.get('sale.sale')
+        Amendment = pool.get('sale.amendment')
+        company = create_company()
+        with set_company(company):
+            users, employees = self._organisation(company)
+            customer = self._customer("杭州华信科技有限公司", employees['wangfang'])
+            product = self._product()
+            with as_user(users['wangfang']):
+                sale = self._sale(customer, product, 2)
+                Sale.quote([sale])
+            with as_user(users['zhangwei']):
+                Sale.approval_decide([Sale(sale.id)], 'approved')
+                Sale.confirm([Sale(sale.id)])
+            Sale.process([sale])
+            sale = Sale(sale.id)
+            line, = sale.lines
+            with as_user(users['wangfang']):
+                amendment, = Amendment.create([{
+                            'sale': sale.id,
+                            'description': "客户追加数量",
+                            'lines': [('create', [{
+                                            'action': 'line',
+                                            'line': line.id,
+                                            'product': product.id,
+                                            'quantity': 5,
+                                            'unit': product.default_uom.id,
+                                            'unit_price': Decimal('1000'),
+                                            }])],
+                            }])
+                with self.assertRaises(AmendmentApprovalError):
+                    Amendment.validate_amendment([amendment])
+                Amendment.submit([amendment])
+                self.assertEqual(amendment.state, 'waiting')
+            self.assertEqual(Sale(sale.id).lines[0].quantity, 2)
+            with as_user(users['zhangwei']):
+                Amendment.approval_decide(
+                    [Amendment(amendment.id)], 'approved')
+            self.assertEqual(Amendment(amendment.id).state, 'validated')
+            sale = Sale(sale.id)
+            self.assertEqual(sale.lines[0].quantity, 5)
+            self.assertEqual(sale.revision, 1)
+
+    @with_transaction()
+    def test_visibility(self):
+        """CRM-2: a salesperson sees only her own quotations and orders
+        (and their lines and amendments), a supervisor those of his
+        subtree, nobody those of another team"""
+        pool = Pool()
+        Sale = pool.get('sale.sale')
+        Line = pool.get('sale.line')
+        Move = pool.get('stock.move')
+        company = create_company()
+        with set_company(company):
+            users, employees = self._organisation(company)
+            product = self._product()
+            sales = {}
+            for login in ['wangfang', 'liuyang']:
+                customer = self._customer(
+                    f"{login} 的客户", employees[login])
+                with as_user(users[login]):
+                    sales[login] = self._sale(customer, product, 1)
+                # approved and processed by the server: the order's moves
+                Sale.write([sales[login]], {
+                        'state': 'quotation', 'quotation_state': 'approved'})
+                Sale.confirm([sales[login]])
+                Sale.process([sales[login]])
+            for login, expected in [
+                    ('wangfang', ['wangfang']),
+                    ('liuyang', ['liuyang']),
+                    ('zhangwei', ['wangfang']),
+                    ('chengang', ['wangfang']),
+                    ]:
+                with as_user(users[login]):
+                    self.assertEqual(
+                        sorted(s.id for s in Sale.search([])),
+                        sorted(sales[l].id for l in expected), login)
+                    self.assertEqual(
+                        sorted(l.sale.id for l in Line.search([])),
+                        sorted(sales[l].id for l in expected), login)
+                    self.assertEqual(Sale.search_count([
+                                ('id', '=', sales['liuyang'].id)]),
+                        int(login == 'liuyang'))
+                    # the moves of the lines: their own orders' only, and
+                    # no search through them finds another's order
+                    self.assertEqual(
+                        sorted({m.origin.sale.id for m in Move.search([])}),
+                        sorted(sales[l].id for l in expected), login)
+                    for owner in ['wangfang', 'liuyang']:
+                        self.assertEqual(Move.search_count([
+                                    ('origin.sale.number', '=',
+                                        Sale(sales[owner].id).number,
+                                        'sale.line')]),
+                            int(owner in expected), (login, owner))
+
+
+del ModuleTestCase
