@@ -409,5 +409,41 @@ class HopuSaleTestCase(
                                         'sale.line')]),
                             int(owner in expected), (login, owner))
 
+    @with_transaction()
+    def test_other_moves_of_a_supervisor(self):
+        """CRM-2 ERP-3: the rule on the moves of sales leaves the moves of
+        other documents to the programs' rights: a supervisor who also
+        approves stock takes (the demo's 张伟) creates and reads a move that
+        is not of a sale, while another team's sale moves stay hidden"""
+        pool = Pool()
+        Sale = pool.get('sale.sale')
+        Move = pool.get('stock.move')
+        Location = pool.get('stock.location')
+        company = create_company()
+        with set_company(company):
+            users, employees = self._organisation(company)
+            product = self._product()
+            customer = self._customer("刘洋的客户", employees['liuyang'])
+            with as_user(users['liuyang']):
+                sale = self._sale(customer, product, 1)
+            Sale.write([sale], {
+                    'state': 'quotation', 'quotation_state': 'approved'})
+            Sale.confirm([sale])
+            Sale.process([sale])
+            lost, = Location.search([('type', '=', 'lost_found')])
+            storage, = Location.search([('code', '=', 'STO')])
+            with as_user(users['zhangwei']):
+                move, = Move.create([{
+                            'product': product.id, 'quantity': 3,
+                            'unit': product.default_uom.id,
+                            'from_location': lost.id,
+                            'to_location': storage.id,
+                            'company': company.id,
+                            }])
+                self.assertEqual(Move.search([]), [move])
+            with as_user(users['wangfang']):
+                self.assertEqual(Move.search([
+                            ('origin', 'like', 'sale.line,%')]), [])
+
 
 del ModuleTestCase
