@@ -1,6 +1,7 @@
 """Every screen reachable from the menus opens in the web client (issue 12
-item 1 and 4; ERP-8, SYS-5, CRM-1), for the three roles of the demo: the
-administrator, a supervisor (张伟) and a salesperson (王芳).
+item 1 and 4; ERP-8, SYS-5, CRM-1, ERP-1, ERP-3), for five roles of the
+demo: the administrator, a supervisor (张伟), a salesperson (王芳), the purchasing
+supervisor (周强) and the warehouse clerk (李强).
 
 The walk enumerates the menus the server gives the user, so a new screen is
 walked the day it is added. For each action: its list (or graph, calendar,
@@ -12,8 +13,9 @@ opens its first dialog. A page error, a console error, an error dialog, a
 
 A screen is walked once, by the roles that work in it: the supervisor and
 the salesperson walk their menus (客户管理, 合同管理, the same menus with
-the records and rights of each), the administrator every other menu (系统
-管理, 系统配置, the official modules' menus). A role's pages take its menus
+the records and rights of each), 周强 采购管理 and 库存预警, 李强 the stock
+screens of 库存管理, the administrator every other menu (系统管理, 系统配置,
+the official modules' menus). A role's pages take its menus
 one at a time from a common queue.
 
 Screenshots: var/artifacts/every-screen/<role>/; the time each list, form
@@ -58,11 +60,16 @@ ROLES = {
     'admin': ('admin', demo.ADMIN_PASSWORD),
     'supervisor': ('zhangwei', demo.DEMO_PASSWORD),
     'salesperson': ('wangfang', demo.DEMO_PASSWORD),
+    # ERP-1: 采购管理 and 库存预警 as 采购主管 周强; ERP-3: the stock screens
+    # as 仓库管理员 李强 (库存盘点 is the supervisor 张伟's, who approves)
+    'purchasing': ('zhouqiang', demo.DEMO_PASSWORD),
+    'warehouse': (demo_stock.CLERK[0], demo.DEMO_PASSWORD),
     }
 # the pages that share a role's menus
 # 4 pages: with 5, the list of 系统配置 / 用户界面 / 菜单 took 14.4 s of the
 # 15 s at a load of 11 on 2 cores; CI runs the walk beside another test
-PARTS = {'admin': 2, 'supervisor': 1, 'salesperson': 1}
+PARTS = {'admin': 2, 'supervisor': 1, 'salesperson': 1, 'purchasing': 1,
+    'warehouse': 1}
 # the role that walks the menus no other role of ROLES has
 OTHER_MENUS = 'admin'
 
@@ -476,3 +483,11 @@ class EveryScreenTestCase(unittest.TestCase):
     def test_salesperson(self):
         "ERP-8 CRM-1..CRM-9: every screen of a salesperson (王芳)"
         self.assertWalked('salesperson')
+
+    def test_purchasing(self):
+        """ERP-8 ERP-1 ERP-3: every screen of 采购主管 周强 (采购管理, 库存预警)"""
+        self.assertWalked('purchasing')
+
+    def test_warehouse(self):
+        "ERP-8 ERP-3: every screen of 仓库管理员 李强 (库存管理)"
+        self.assertWalked('warehouse')
