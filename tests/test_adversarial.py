@@ -16,6 +16,13 @@ victims too, the test moves 刘洋 under the head of another sales team (赵敏,
 with no supervisor) for its duration: 王芳 → 刘洋 is salesperson → salesperson,
 张伟 and 陈刚 → 刘洋 supervisor → outside their subtree.
 
+The warehouse clerk 李强 (ERP-3) attacks the ERP documents: those of
+another company (an 入库单 and a 库存调整 of 皓普科技上海分公司, made by the
+test) and those of programs he has no right on (the demo's purchase chain,
+stock take and stock alert); every path of the suite: search, count, read,
+export, domains on their fields, write, delete, copy, create in the other
+company, buttons and the documents' reports.
+
 The result is a matrix (model × path → refused, LEAK or -) printed and
 written to var/artifacts/adversarial-matrix.txt; each test fails on the
 leaks of its paths."""
@@ -27,12 +34,26 @@ from collections import defaultdict
 from decimal import Decimal
 
 from hopu_cli import demo, paths
+from hopu_cli.demo import stock as demo_stock
 from trytond.pyson import PYSONDecoder
 
 from .support import (
     Client, RPCError, backend_uri, demo_database, running_server)
 
 ATTACKERS = ['wangfang', 'zhangwei', 'chengang']
+# ERP-3: the warehouse clerk 李强, who has the stock programs of the head
+# company only (ERP_VICTIMS)
+ERP_ATTACKER = demo_stock.CLERK[0]
+# ERP-1 ERP-3: the documents the clerk may not touch — of another company
+# (made by the test in 皓普科技上海分公司) or of programs he has no right on
+# (the demo's purchase chain, stock take and alert)
+ERP_DOCUMENTS = [
+    'stock.shipment.internal', 'hopu.stock.adjustment', 'stock.move',
+    'purchase.purchase', 'purchase.line', 'purchase.requisition',
+    'purchase.request', 'stock.shipment.in', 'account.invoice',
+    'hopu.stock.take', 'stock.inventory', 'stock.inventory.line',
+    'hopu.stock.alert', 'stock.order_point']
+OTHER_COMPANY = '皓普科技上海分公司'
 VICTIM_LOGIN = 'liuyang'
 OUTSIDER = '赵敏'
 SECRET_FIELDS = ['password_hash', 'password_reset', 'password']
@@ -1100,6 +1121,184 @@ class AdversarialTestCase(unittest.TestCase):
                 self.record('configuration', model, 'write config',
                     attacker, leak)
         self.assertNoLeak('configuration')
+
+    # --- ERP-3: the warehouse clerk on the ERP documents --------------
+
+    def erp_victims(self, attacker):
+        """ERP_DOCUMENTS → the ids the clerk may not touch, as the
+        administrator reads them: every record of a model without his read
+        right, the records of another company otherwise; with an 入库单
+        and a 库存调整 of OTHER_COMPANY made for the test"""
+        self.erp_other_company_documents()
+        victims = {}
+        for model in ERP_DOCUMENTS:
+            ids = self.a(model, 'search', [], 0, None, None,
+                context={'active_test': False})
+            if self.erp_readable(model, attacker):
+                company = self.fields_of(model).get('company')
+                if not company:
+                    continue
+                ids = self.a(model, 'search', [
+                        ('company', 'not in', attacker.companies)],
+                    0, None, None, context={'active_test': False})
+            victims[model] = ids
+        return victims
+
+    def erp_readable(self, model, attacker):
+        "Whether the model access lets the attacker read the model"
+        rows = self.a('ir.model.access', 'search_read',
+            [('model', '=', model)], 0, None, None, ['group', 'perm_read'])
+        if not rows:
+            return True
+        return any(r['perm_read'] and (
+                r['group'] is None or r['group'] in attacker.groups)
+            for r in rows)
+
+    def erp_other_company_documents(self):
+        "An 入库单 and a 库存调整 of OTHER_COMPANY, once"
+        if getattr(type(self), 'erp_made', None):
+            return
+        company, = self.a('company.company', 'search',
+            [('party.name', '=', OTHER_COMPANY)], 0, None, None)
+        # the administrator working in the other company (his preference)
+        other = Client(self.url, self.name)
+        other.login('admin', demo.ADMIN_PASSWORD)
+        home = other.context['company']
+        other.call('model.res.user.set_preferences', {'company': company},
+            other.context)
+        self.addClassCleanup(other.call, 'model.res.user.set_preferences',
+            {'company': home}, other.context)
+        other.context = other.call(
+            'model.res.user.get_preferences', True, {})
+        warehouse, = self.a('stock.location', 'search',
+            [('code', '=', 'SH'), ('type', '=', 'warehouse')], 0, None, None)
+        storage, = self.a('stock.location', 'read', [warehouse],
+            ['storage_location'])
+        storage = storage['storage_location']
+        lost_found, = self.a('stock.location', 'search',
+            [('type', '=', 'lost_found')], 0, 1, None)
+        # the documents' headers (their lines would hang off them)
+        shipment, = other.model('stock.shipment.internal', 'create', [{
+                    'company': company, 'hopu_kind': 'in',
+                    'hopu_reason': '上海分公司样品退回',
+                    'from_location': lost_found, 'to_location': storage,
+                    }])
+        adjustment, = other.model('hopu.stock.adjustment', 'create', [{
+                    'company': company, 'warehouse': warehouse,
+                    'reason': '上海分公司盘盈',
+                    }])
+        type(self).erp_made = True
+        self.addClassCleanup(self.quietly, 'hopu.stock.adjustment', 'delete',
+            [adjustment])
+        self.addClassCleanup(self.quietly, 'stock.shipment.internal',
+            'delete', [shipment])
+
+    def test_erp_clerk(self):
+        """ERP-1 ERP-3 SYS-5: the warehouse clerk 李强 on the ERP documents
+        of another company and of programs he has no right on: search,
+        count, read, export, domains, write, delete, copy, buttons and
+        reports answer nothing and change nothing; an 入库单 created in the
+        other company is refused"""
+        attacker = Attacker(self.url, self.name, ERP_ATTACKER, self.admin)
+        victims = self.erp_victims(attacker)
+        # the suite has victims: the other company's documents and the
+        # purchase chain of the demo
+        for model in ['stock.shipment.internal', 'hopu.stock.adjustment',
+                'purchase.purchase', 'hopu.stock.take', 'account.invoice']:
+            self.assertTrue(victims.get(model), model)
+        buttons = defaultdict(list)
+        for button in self.a('ir.model.button', 'search_read',
+                [('model', 'in', ERP_DOCUMENTS)], 0, None, None,
+                ['model', 'name']):
+            buttons[button['model']].append(button['name'])
+        reports = defaultdict(list)
+        for report in self.a('ir.action.report', 'search_read',
+                [('model', 'in', ERP_DOCUMENTS)], 0, None, None,
+                ['model', 'report_name']):
+            reports[report['model']].append(report['report_name'])
+        for model, ids in victims.items():
+            if not ids:
+                continue
+            sample = ids[:SAMPLE]
+            victim = sample[0]
+            domain = [('id', 'in', ids)]
+            checks = {
+                'search': lambda: attacker.model(
+                    model, 'search', domain, 0, None, None,
+                    context={'active_test': False}),
+                'search_count': lambda: attacker.model(
+                    model, 'search_count', domain,
+                    context={'active_test': False}),
+                'read': lambda: attacker.model(
+                    model, 'read', [victim], ['rec_name']),
+                'search_read': lambda: attacker.model(
+                    model, 'search_read', domain, 0, None, None,
+                    ['rec_name'], context={'active_test': False}),
+                'export_data': lambda: attacker.model(
+                    model, 'export_data', [victim], ['rec_name'], False),
+                'domain_own_field': lambda: attacker.model(
+                    model, 'search_count',
+                    [('id', '=', victim), ('rec_name', 'like', '%')],
+                    context={'active_test': False}),
+                }
+            for path, check in checks.items():
+                answer = self.try_(check)
+                self.record('erp', model, path, attacker,
+                    self.read_leak(path, answer, ids))
+            before = self.admin_read(model, sample, ['write_date'])
+            name, field = self.writable_field(model, victim)
+            if name:
+                old = self.admin_read(model, [victim], [name])[victim][name]
+                answer = self.try_(attacker.model, model, 'write', [victim],
+                    {name: changed_value(field, old)})
+                after = self.admin_read(model, [victim], [name])[victim][name]
+                leak = None
+                if not isinstance(answer, Refused) or after != old:
+                    leak = f'{name}: {old!r} → {after!r}'
+                    self.a(model, 'write', [victim], {name: old})
+                self.record('erp', model, 'write', attacker, leak)
+            answer = self.try_(attacker.model, model, 'delete', [victim])
+            leak = None
+            if not isinstance(answer, Refused) or not self.exists(
+                    model, [victim]):
+                leak = f'{victim} deleted'
+            self.record('erp', model, 'delete', attacker, leak)
+            answer = self.try_(attacker.model, model, 'copy', [victim], {})
+            leak = None
+            if not isinstance(answer, Refused):
+                leak = f'copied as {answer}'
+                self.try_(self.a, model, 'delete', answer)
+            self.record('erp', model, 'copy', attacker, leak)
+            for button in buttons.get(model, []):
+                answer = self.try_(attacker.model, model, button, sample)
+                leak = None
+                if not isinstance(answer, Refused):
+                    leak = f'{button} pressed'
+                self.record('erp', model, f'button {button}', attacker, leak)
+            for report in reports.get(model, []):
+                answer = self.try_(attacker.call, f'report.{report}.execute',
+                    sample, {'model': model, 'id': victim, 'ids': sample})
+                leak = None
+                if not isinstance(answer, Refused):
+                    leak = f'{report} printed'
+                self.record('erp', model, f'report {report}', attacker, leak)
+            after = self.admin_read(model, sample, ['write_date'])
+            if after != before:
+                self.record('erp', model, 'unchanged', attacker,
+                    f'changed: {before} → {after}')
+        # an 入库单 in the other company
+        company, = self.a('company.company', 'search',
+            [('party.name', '=', OTHER_COMPANY)], 0, None, None)
+        answer = self.try_(attacker.model, 'stock.shipment.internal',
+            'create', [{'company': company, 'hopu_kind': 'in',
+                    'hopu_reason': '越权入库'}])
+        leak = None
+        if not isinstance(answer, Refused):
+            leak = f'created {answer} in {OTHER_COMPANY}'
+            self.quietly('stock.shipment.internal', 'delete', answer)
+        self.record('erp', 'stock.shipment.internal', 'create elsewhere',
+            attacker, leak)
+        self.assertNoLeak('erp')
 
     def test_victims_exist(self):
         "The suite has victims: every attacker is refused something"
