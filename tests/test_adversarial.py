@@ -225,7 +225,7 @@ class AdversarialTestCase(unittest.TestCase):
         cls.addClassCleanup(server.__exit__, None, None, None)
         cls.url = url
         cls.admin = Client(url, cls.name)
-        cls.admin.login('admin', demo.ADMIN_PASSWORD)
+        cls.admin_uid = cls.admin.login('admin', demo.ADMIN_PASSWORD)
         cls.matrix = Matrix()
         cls.addClassCleanup(cls.write_matrix)
         cls.move_victim_outside()
@@ -302,6 +302,24 @@ class AdversarialTestCase(unittest.TestCase):
             action = cls.a('hopu.contract', button, contracts)
             cls.addClassCleanup(cls.quietly, model, 'delete',
                 action['res_id'])
+        # ERP-2: an amendment (销售订单变更) of an order of 刘洋's in
+        # progress, to have victims among the amendments and their lines:
+        # the demo has none, and its order in progress (王芳's, being
+        # shipped) is 刘洋's for the duration of the test
+        orders = cls.a('sale.sale', 'search',
+            [('state', '=', 'processing')], 0, 1, [('id', 'ASC')])
+        if orders:
+            order, = cls.a('sale.sale', 'read', orders, ['salesperson'])
+            cls.a('sale.sale', 'write', orders,
+                {'salesperson': employee['id']})
+            cls.addClassCleanup(cls.a, 'sale.sale', 'write', orders,
+                {'salesperson': order['salesperson']})
+            amendments = cls.a('sale.amendment', 'create', [{
+                        'sale': orders[0], 'description': '调整税额',
+                        'lines': [('create', [{'action': 'taxes'}])],
+                        }])
+            cls.addClassCleanup(cls.quietly, 'sale.amendment', 'delete',
+                amendments)
         # SYS-4: a temporary password just set by an administrator
         expire = dt.datetime.now() + dt.timedelta(days=1)
         cls.a('res.user', 'write', [user], {
@@ -1129,7 +1147,7 @@ class AdversarialTestCase(unittest.TestCase):
         administrator reads them: every record of a model without his read
         right, the records of another company otherwise; with an 入库单
         and a 库存调整 of OTHER_COMPANY made for the test"""
-        self.erp_other_company_documents()
+        self.other_company = self.erp_other_company_documents()
         victims = {}
         for model in ERP_DOCUMENTS:
             ids = self.a(model, 'search', [], 0, None, None,
@@ -1155,21 +1173,28 @@ class AdversarialTestCase(unittest.TestCase):
             for r in rows)
 
     def erp_other_company_documents(self):
-        "An 入库单 and a 库存调整 of OTHER_COMPANY, once"
-        if getattr(type(self), 'erp_made', None):
-            return
+        """An 入库单 and a 库存调整 of OTHER_COMPANY, deleted after the test.
+
+        The company rules ('公司中的用户') let a user see and create the
+        records of the companies res.user.get_companies gives: with the
+        filter 「当前」 his current company only, cached by user (not by the
+        context). For the test the administrator works in every company of
+        his (filter 「全部」, OTHER_COMPANY added to them), and the documents
+        are created with OTHER_COMPANY as the context's company, as the
+        client sends it (the documents' company field takes the context's
+        company only)."""
         company, = self.a('company.company', 'search',
             [('party.name', '=', OTHER_COMPANY)], 0, None, None)
-        # the administrator working in the other company (his preference)
-        other = Client(self.url, self.name)
-        other.login('admin', demo.ADMIN_PASSWORD)
-        home = other.context['company']
-        other.call('model.res.user.set_preferences', {'company': company},
-            other.context)
-        self.addClassCleanup(other.call, 'model.res.user.set_preferences',
-            {'company': home}, other.context)
-        other.context = other.call(
-            'model.res.user.get_preferences', True, {})
+        admin, = self.a('res.user', 'read', [self.admin_uid],
+            ['companies', 'company_filter'])
+        self.a('res.user', 'write', [self.admin_uid], {
+                'companies': [('add', [company])], 'company_filter': 'all'})
+        restore = {'company_filter': admin['company_filter']}
+        if company not in admin['companies']:
+            restore['companies'] = [('remove', [company])]
+        self.addCleanup(self.a, 'res.user', 'write', [self.admin_uid],
+            restore)
+        other = {'company': company, 'companies': [company]}
         warehouse, = self.a('stock.location', 'search',
             [('code', '=', 'SH'), ('type', '=', 'warehouse')], 0, None, None)
         storage, = self.a('stock.location', 'read', [warehouse],
@@ -1177,21 +1202,22 @@ class AdversarialTestCase(unittest.TestCase):
         storage = storage['storage_location']
         lost_found, = self.a('stock.location', 'search',
             [('type', '=', 'lost_found')], 0, 1, None)
+        self.erp_locations = lost_found, storage
         # the documents' headers (their lines would hang off them)
-        shipment, = other.model('stock.shipment.internal', 'create', [{
+        shipment, = self.a('stock.shipment.internal', 'create', [{
                     'company': company, 'hopu_kind': 'in',
                     'hopu_reason': '上海分公司样品退回',
                     'from_location': lost_found, 'to_location': storage,
-                    }])
-        adjustment, = other.model('hopu.stock.adjustment', 'create', [{
+                    }], context=other)
+        self.addCleanup(self.quietly, 'stock.shipment.internal', 'delete',
+            [shipment])
+        adjustment, = self.a('hopu.stock.adjustment', 'create', [{
                     'company': company, 'warehouse': warehouse,
                     'reason': '上海分公司盘盈',
-                    }])
-        type(self).erp_made = True
-        self.addClassCleanup(self.quietly, 'hopu.stock.adjustment', 'delete',
+                    }], context=other)
+        self.addCleanup(self.quietly, 'hopu.stock.adjustment', 'delete',
             [adjustment])
-        self.addClassCleanup(self.quietly, 'stock.shipment.internal',
-            'delete', [shipment])
+        return company
 
     def test_erp_clerk(self):
         """ERP-1 ERP-3 SYS-5: the warehouse clerk 李强 on the ERP documents
@@ -1286,18 +1312,25 @@ class AdversarialTestCase(unittest.TestCase):
             if after != before:
                 self.record('erp', model, 'unchanged', attacker,
                     f'changed: {before} → {after}')
-        # an 入库单 in the other company
-        company, = self.a('company.company', 'search',
-            [('party.name', '=', OTHER_COMPANY)], 0, None, None)
-        answer = self.try_(attacker.model, 'stock.shipment.internal',
-            'create', [{'company': company, 'hopu_kind': 'in',
-                    'hopu_reason': '越权入库'}])
-        leak = None
-        if not isinstance(answer, Refused):
-            leak = f'created {answer} in {OTHER_COMPANY}'
-            self.quietly('stock.shipment.internal', 'delete', answer)
-        self.record('erp', 'stock.shipment.internal', 'create elsewhere',
-            attacker, leak)
+        # an 入库单 in the other company, with the clerk's context and with
+        # the other company's (the context is the client's to send)
+        company = self.other_company
+        for suffix, context in [
+                ('', {}),
+                (' (context company)', {
+                        'company': company, 'companies': [company]})]:
+            answer = self.try_(attacker.model, 'stock.shipment.internal',
+                'create', [{'company': company, 'hopu_kind': 'in',
+                        'hopu_reason': '越权入库',
+                        'from_location': self.erp_locations[0],
+                        'to_location': self.erp_locations[1]}],
+                context=context)
+            leak = None
+            if not isinstance(answer, Refused):
+                leak = f'created {answer} in {OTHER_COMPANY}'
+                self.quietly('stock.shipment.internal', 'delete', answer)
+            self.record('erp', 'stock.shipment.internal',
+                f'create elsewhere{suffix}', attacker, leak)
         self.assertNoLeak('erp')
 
     def test_victims_exist(self):
