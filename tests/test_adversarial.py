@@ -14,14 +14,17 @@ attacked the day it is added.
 The demo organisation is 陈刚 > 张伟 > 王芳, 刘洋. For the supervisors to have
 victims too, the test moves 刘洋 under the head of another sales team (赵敏,
 with no supervisor) for its duration: 王芳 → 刘洋 is salesperson → salesperson,
-张伟 and 陈刚 → 刘洋 supervisor → outside their subtree.
+张伟 and 陈刚 → 刘洋 supervisor → outside their subtree. The demo's sales
+order in progress (ERP-2) is 刘洋's for the test too, with an amendment
+(销售订单变更) made for it: the orders, their lines, moves and amendments
+have victims.
 
 The warehouse clerk 李强 (ERP-3) attacks the ERP documents: those of
-another company (an 入库单 and a 库存调整 of 皓普科技上海分公司, made by the
-test) and those of programs he has no right on (the demo's purchase chain,
-stock take and stock alert); every path of the suite: search, count, read,
-export, domains on their fields, write, delete, copy, create in the other
-company, buttons and the documents' reports.
+another company (an 入库单 and a 库存调整 of 皓普科技上海分公司 with a line
+each, made by the test) and those of programs he has no right on (the
+demo's purchase chain, stock take and stock alert); every path of the
+suite: search, count, read, export, domains on their fields, write, delete,
+copy, create in the other company, buttons and the documents' reports.
 
 The result is a matrix (model × path → refused, LEAK or -) printed and
 written to var/artifacts/adversarial-matrix.txt; each test fails on the
@@ -48,7 +51,8 @@ ERP_ATTACKER = demo_stock.CLERK[0]
 # (made by the test in 皓普科技上海分公司) or of programs he has no right on
 # (the demo's purchase chain, stock take and alert)
 ERP_DOCUMENTS = [
-    'stock.shipment.internal', 'hopu.stock.adjustment', 'stock.move',
+    'stock.shipment.internal', 'hopu.stock.adjustment',
+    'hopu.stock.adjustment.line', 'stock.move',
     'purchase.purchase', 'purchase.line', 'purchase.requisition',
     'purchase.request', 'stock.shipment.in', 'account.invoice',
     'hopu.stock.take', 'stock.inventory', 'stock.inventory.line',
@@ -1149,28 +1153,31 @@ class AdversarialTestCase(unittest.TestCase):
         and a 库存调整 of OTHER_COMPANY made for the test"""
         self.other_company = self.erp_other_company_documents()
         victims = {}
+        # the access the server gives him (through __access__ for a
+        # document's lines)
+        access = attacker.model('ir.model.access', 'get_access',
+            ERP_DOCUMENTS)
         for model in ERP_DOCUMENTS:
             ids = self.a(model, 'search', [], 0, None, None,
                 context={'active_test': False})
-            if self.erp_readable(model, attacker):
-                company = self.fields_of(model).get('company')
+            if access.get(model, {}).get('read'):
+                company = self.company_path(model)
                 if not company:
                     continue
                 ids = self.a(model, 'search', [
-                        ('company', 'not in', attacker.companies)],
+                        (company, 'not in', attacker.companies)],
                     0, None, None, context={'active_test': False})
             victims[model] = ids
         return victims
 
-    def erp_readable(self, model, attacker):
-        "Whether the model access lets the attacker read the model"
-        rows = self.a('ir.model.access', 'search_read',
-            [('model', '=', model)], 0, None, None, ['group', 'perm_read'])
-        if not rows:
-            return True
-        return any(r['perm_read'] and (
-                r['group'] is None or r['group'] in attacker.groups)
-            for r in rows)
+    def company_path(self, model):
+        "The field path of the model's company: its own or its document's"
+        if 'company' in self.fields_of(model):
+            return 'company'
+        for name, parent in self.parents.get(model, []):
+            if 'company' in self.fields_of(parent):
+                return f'{name}.company'
+        return None
 
     def erp_other_company_documents(self):
         """An 入库单 and a 库存调整 of OTHER_COMPANY, deleted after the test.
@@ -1203,17 +1210,29 @@ class AdversarialTestCase(unittest.TestCase):
         lost_found, = self.a('stock.location', 'search',
             [('type', '=', 'lost_found')], 0, 1, None)
         self.erp_locations = lost_found, storage
-        # the documents' headers (their lines would hang off them)
+        product, = self.a('product.product', 'search',
+            [('type', '=', 'goods')], 0, 1, [('id', 'ASC')])
+        unit, = self.a('product.product', 'read', [product], ['default_uom'])
+        unit = unit['default_uom']
+        # the documents with a line each (a move, an adjustment line)
         shipment, = self.a('stock.shipment.internal', 'create', [{
                     'company': company, 'hopu_kind': 'in',
                     'hopu_reason': '上海分公司样品退回',
                     'from_location': lost_found, 'to_location': storage,
+                    'moves': [('create', [{
+                                    'product': product, 'unit': unit,
+                                    'quantity': 1, 'company': company,
+                                    'from_location': lost_found,
+                                    'to_location': storage}])],
                     }], context=other)
         self.addCleanup(self.quietly, 'stock.shipment.internal', 'delete',
             [shipment])
         adjustment, = self.a('hopu.stock.adjustment', 'create', [{
                     'company': company, 'warehouse': warehouse,
                     'reason': '上海分公司盘盈',
+                    'lines': [('create', [{
+                                    'product': product, 'location': storage,
+                                    'quantity': 1, 'reason': '盘盈'}])],
                     }], context=other)
         self.addCleanup(self.quietly, 'hopu.stock.adjustment', 'delete',
             [adjustment])
@@ -1230,6 +1249,7 @@ class AdversarialTestCase(unittest.TestCase):
         # the suite has victims: the other company's documents and the
         # purchase chain of the demo
         for model in ['stock.shipment.internal', 'hopu.stock.adjustment',
+                'hopu.stock.adjustment.line', 'stock.move',
                 'purchase.purchase', 'hopu.stock.take', 'account.invoice']:
             self.assertTrue(victims.get(model), model)
         buttons = defaultdict(list)
