@@ -14,7 +14,17 @@ attacked the day it is added.
 The demo organisation is 陈刚 > 张伟 > 王芳, 刘洋. For the supervisors to have
 victims too, the test moves 刘洋 under the head of another sales team (赵敏,
 with no supervisor) for its duration: 王芳 → 刘洋 is salesperson → salesperson,
-张伟 and 陈刚 → 刘洋 supervisor → outside their subtree.
+张伟 and 陈刚 → 刘洋 supervisor → outside their subtree. The demo's sales
+order in progress (ERP-2) is 刘洋's for the test too, with an amendment
+(销售订单变更) made for it: the orders, their lines, moves and amendments
+have victims.
+
+The warehouse clerk 李强 (ERP-3) attacks the ERP documents: those of
+another company (an 入库单 and a 库存调整 of 皓普科技上海分公司 with a line
+each, made by the test) and those of programs he has no right on (the
+demo's purchase chain, stock take and stock alert); every path of the
+suite: search, count, read, export, domains on their fields, write, delete,
+copy, create in the other company, buttons and the documents' reports.
 
 The result is a matrix (model × path → refused, LEAK or -) printed and
 written to var/artifacts/adversarial-matrix.txt; each test fails on the
@@ -27,12 +37,27 @@ from collections import defaultdict
 from decimal import Decimal
 
 from hopu_cli import demo, paths
+from hopu_cli.demo import stock as demo_stock
 from trytond.pyson import PYSONDecoder
 
 from .support import (
     Client, RPCError, backend_uri, demo_database, running_server)
 
 ATTACKERS = ['wangfang', 'zhangwei', 'chengang']
+# ERP-3: the warehouse clerk 李强, who has the stock programs of the head
+# company only (ERP_VICTIMS)
+ERP_ATTACKER = demo_stock.CLERK[0]
+# ERP-1 ERP-3: the documents the clerk may not touch — of another company
+# (made by the test in 皓普科技上海分公司) or of programs he has no right on
+# (the demo's purchase chain, stock take and alert)
+ERP_DOCUMENTS = [
+    'stock.shipment.internal', 'hopu.stock.adjustment',
+    'hopu.stock.adjustment.line', 'stock.move',
+    'purchase.purchase', 'purchase.line', 'purchase.requisition',
+    'purchase.request', 'stock.shipment.in', 'account.invoice',
+    'hopu.stock.take', 'stock.inventory', 'stock.inventory.line',
+    'hopu.stock.alert', 'stock.order_point']
+OTHER_COMPANY = '皓普科技上海分公司'
 VICTIM_LOGIN = 'liuyang'
 OUTSIDER = '赵敏'
 SECRET_FIELDS = ['password_hash', 'password_reset', 'password']
@@ -204,7 +229,7 @@ class AdversarialTestCase(unittest.TestCase):
         cls.addClassCleanup(server.__exit__, None, None, None)
         cls.url = url
         cls.admin = Client(url, cls.name)
-        cls.admin.login('admin', demo.ADMIN_PASSWORD)
+        cls.admin_uid = cls.admin.login('admin', demo.ADMIN_PASSWORD)
         cls.matrix = Matrix()
         cls.addClassCleanup(cls.write_matrix)
         cls.move_victim_outside()
@@ -281,6 +306,24 @@ class AdversarialTestCase(unittest.TestCase):
             action = cls.a('hopu.contract', button, contracts)
             cls.addClassCleanup(cls.quietly, model, 'delete',
                 action['res_id'])
+        # ERP-2: an amendment (销售订单变更) of an order of 刘洋's in
+        # progress, to have victims among the amendments and their lines:
+        # the demo has none, and its order in progress (王芳's, being
+        # shipped) is 刘洋's for the duration of the test
+        orders = cls.a('sale.sale', 'search',
+            [('state', '=', 'processing')], 0, 1, [('id', 'ASC')])
+        if orders:
+            order, = cls.a('sale.sale', 'read', orders, ['salesperson'])
+            cls.a('sale.sale', 'write', orders,
+                {'salesperson': employee['id']})
+            cls.addClassCleanup(cls.a, 'sale.sale', 'write', orders,
+                {'salesperson': order['salesperson']})
+            amendments = cls.a('sale.amendment', 'create', [{
+                        'sale': orders[0], 'description': '调整税额',
+                        'lines': [('create', [{'action': 'taxes'}])],
+                        }])
+            cls.addClassCleanup(cls.quietly, 'sale.amendment', 'delete',
+                amendments)
         # SYS-4: a temporary password just set by an administrator
         expire = dt.datetime.now() + dt.timedelta(days=1)
         cls.a('res.user', 'write', [user], {
@@ -1100,6 +1143,215 @@ class AdversarialTestCase(unittest.TestCase):
                 self.record('configuration', model, 'write config',
                     attacker, leak)
         self.assertNoLeak('configuration')
+
+    # --- ERP-3: the warehouse clerk on the ERP documents --------------
+
+    def erp_victims(self, attacker):
+        """ERP_DOCUMENTS → the ids the clerk may not touch, as the
+        administrator reads them: every record of a model without his read
+        right, the records of another company otherwise; with an 入库单
+        and a 库存调整 of OTHER_COMPANY made for the test"""
+        self.other_company = self.erp_other_company_documents()
+        victims = {}
+        # the access the server gives him (through __access__ for a
+        # document's lines)
+        access = attacker.model('ir.model.access', 'get_access',
+            ERP_DOCUMENTS)
+        for model in ERP_DOCUMENTS:
+            ids = self.a(model, 'search', [], 0, None, None,
+                context={'active_test': False})
+            if access.get(model, {}).get('read'):
+                company = self.company_path(model)
+                if not company:
+                    continue
+                ids = self.a(model, 'search', [
+                        (company, 'not in', attacker.companies)],
+                    0, None, None, context={'active_test': False})
+            victims[model] = ids
+        return victims
+
+    def company_path(self, model):
+        "The field path of the model's company: its own or its document's"
+        if 'company' in self.fields_of(model):
+            return 'company'
+        for name, parent in self.parents.get(model, []):
+            if 'company' in self.fields_of(parent):
+                return f'{name}.company'
+        return None
+
+    def erp_other_company_documents(self):
+        """An 入库单 and a 库存调整 of OTHER_COMPANY, deleted after the test.
+
+        The company rules ('公司中的用户') let a user see and create the
+        records of the companies res.user.get_companies gives: with the
+        filter 「当前」 his current company only, cached by user (not by the
+        context). For the test the administrator works in every company of
+        his (filter 「全部」, OTHER_COMPANY added to them), and the documents
+        are created with OTHER_COMPANY as the context's company, as the
+        client sends it (the documents' company field takes the context's
+        company only)."""
+        company, = self.a('company.company', 'search',
+            [('party.name', '=', OTHER_COMPANY)], 0, None, None)
+        admin, = self.a('res.user', 'read', [self.admin_uid],
+            ['companies', 'company_filter'])
+        self.a('res.user', 'write', [self.admin_uid], {
+                'companies': [('add', [company])], 'company_filter': 'all'})
+        restore = {'company_filter': admin['company_filter']}
+        if company not in admin['companies']:
+            restore['companies'] = [('remove', [company])]
+        self.addCleanup(self.a, 'res.user', 'write', [self.admin_uid],
+            restore)
+        other = {'company': company, 'companies': [company]}
+        warehouse, = self.a('stock.location', 'search',
+            [('code', '=', 'SH'), ('type', '=', 'warehouse')], 0, None, None)
+        storage, = self.a('stock.location', 'read', [warehouse],
+            ['storage_location'])
+        storage = storage['storage_location']
+        lost_found, = self.a('stock.location', 'search',
+            [('type', '=', 'lost_found')], 0, 1, None)
+        self.erp_locations = lost_found, storage
+        product, = self.a('product.product', 'search',
+            [('type', '=', 'goods')], 0, 1, [('id', 'ASC')])
+        unit, = self.a('product.product', 'read', [product], ['default_uom'])
+        unit = unit['default_uom']
+        # the documents with a line each (a move, an adjustment line)
+        shipment, = self.a('stock.shipment.internal', 'create', [{
+                    'company': company, 'hopu_kind': 'in',
+                    'hopu_reason': '上海分公司样品退回',
+                    'from_location': lost_found, 'to_location': storage,
+                    'moves': [('create', [{
+                                    'product': product, 'unit': unit,
+                                    'quantity': 1, 'company': company,
+                                    'from_location': lost_found,
+                                    'to_location': storage}])],
+                    }], context=other)
+        self.addCleanup(self.quietly, 'stock.shipment.internal', 'delete',
+            [shipment])
+        adjustment, = self.a('hopu.stock.adjustment', 'create', [{
+                    'company': company, 'warehouse': warehouse,
+                    'reason': '上海分公司盘盈',
+                    'lines': [('create', [{
+                                    'product': product, 'location': storage,
+                                    'quantity': 1, 'reason': '盘盈'}])],
+                    }], context=other)
+        self.addCleanup(self.quietly, 'hopu.stock.adjustment', 'delete',
+            [adjustment])
+        return company
+
+    def test_erp_clerk(self):
+        """ERP-1 ERP-3 SYS-5: the warehouse clerk 李强 on the ERP documents
+        of another company and of programs he has no right on: search,
+        count, read, export, domains, write, delete, copy, buttons and
+        reports answer nothing and change nothing; an 入库单 created in the
+        other company is refused"""
+        attacker = Attacker(self.url, self.name, ERP_ATTACKER, self.admin)
+        victims = self.erp_victims(attacker)
+        # the suite has victims: the other company's documents and the
+        # purchase chain of the demo
+        for model in ['stock.shipment.internal', 'hopu.stock.adjustment',
+                'hopu.stock.adjustment.line', 'stock.move',
+                'purchase.purchase', 'hopu.stock.take', 'account.invoice']:
+            self.assertTrue(victims.get(model), model)
+        buttons = defaultdict(list)
+        for button in self.a('ir.model.button', 'search_read',
+                [('model', 'in', ERP_DOCUMENTS)], 0, None, None,
+                ['model', 'name']):
+            buttons[button['model']].append(button['name'])
+        reports = defaultdict(list)
+        for report in self.a('ir.action.report', 'search_read',
+                [('model', 'in', ERP_DOCUMENTS)], 0, None, None,
+                ['model', 'report_name']):
+            reports[report['model']].append(report['report_name'])
+        for model, ids in victims.items():
+            if not ids:
+                continue
+            sample = ids[:SAMPLE]
+            victim = sample[0]
+            domain = [('id', 'in', ids)]
+            checks = {
+                'search': lambda: attacker.model(
+                    model, 'search', domain, 0, None, None,
+                    context={'active_test': False}),
+                'search_count': lambda: attacker.model(
+                    model, 'search_count', domain,
+                    context={'active_test': False}),
+                'read': lambda: attacker.model(
+                    model, 'read', [victim], ['rec_name']),
+                'search_read': lambda: attacker.model(
+                    model, 'search_read', domain, 0, None, None,
+                    ['rec_name'], context={'active_test': False}),
+                'export_data': lambda: attacker.model(
+                    model, 'export_data', [victim], ['rec_name'], False),
+                'domain_own_field': lambda: attacker.model(
+                    model, 'search_count',
+                    [('id', '=', victim), ('rec_name', 'like', '%')],
+                    context={'active_test': False}),
+                }
+            for path, check in checks.items():
+                answer = self.try_(check)
+                self.record('erp', model, path, attacker,
+                    self.read_leak(path, answer, ids))
+            before = self.admin_read(model, sample, ['write_date'])
+            name, field = self.writable_field(model, victim)
+            if name:
+                old = self.admin_read(model, [victim], [name])[victim][name]
+                answer = self.try_(attacker.model, model, 'write', [victim],
+                    {name: changed_value(field, old)})
+                after = self.admin_read(model, [victim], [name])[victim][name]
+                leak = None
+                if not isinstance(answer, Refused) or after != old:
+                    leak = f'{name}: {old!r} → {after!r}'
+                    self.a(model, 'write', [victim], {name: old})
+                self.record('erp', model, 'write', attacker, leak)
+            answer = self.try_(attacker.model, model, 'delete', [victim])
+            leak = None
+            if not isinstance(answer, Refused) or not self.exists(
+                    model, [victim]):
+                leak = f'{victim} deleted'
+            self.record('erp', model, 'delete', attacker, leak)
+            answer = self.try_(attacker.model, model, 'copy', [victim], {})
+            leak = None
+            if not isinstance(answer, Refused):
+                leak = f'copied as {answer}'
+                self.try_(self.a, model, 'delete', answer)
+            self.record('erp', model, 'copy', attacker, leak)
+            for button in buttons.get(model, []):
+                answer = self.try_(attacker.model, model, button, sample)
+                leak = None
+                if not isinstance(answer, Refused):
+                    leak = f'{button} pressed'
+                self.record('erp', model, f'button {button}', attacker, leak)
+            for report in reports.get(model, []):
+                answer = self.try_(attacker.call, f'report.{report}.execute',
+                    sample, {'model': model, 'id': victim, 'ids': sample})
+                leak = None
+                if not isinstance(answer, Refused):
+                    leak = f'{report} printed'
+                self.record('erp', model, f'report {report}', attacker, leak)
+            after = self.admin_read(model, sample, ['write_date'])
+            if after != before:
+                self.record('erp', model, 'unchanged', attacker,
+                    f'changed: {before} → {after}')
+        # an 入库单 in the other company, with the clerk's context and with
+        # the other company's (the context is the client's to send)
+        company = self.other_company
+        for suffix, context in [
+                ('', {}),
+                (' (context company)', {
+                        'company': company, 'companies': [company]})]:
+            answer = self.try_(attacker.model, 'stock.shipment.internal',
+                'create', [{'company': company, 'hopu_kind': 'in',
+                        'hopu_reason': '越权入库',
+                        'from_location': self.erp_locations[0],
+                        'to_location': self.erp_locations[1]}],
+                context=context)
+            leak = None
+            if not isinstance(answer, Refused):
+                leak = f'created {answer} in {OTHER_COMPANY}'
+                self.quietly('stock.shipment.internal', 'delete', answer)
+            self.record('erp', 'stock.shipment.internal',
+                f'create elsewhere{suffix}', attacker, leak)
+        self.assertNoLeak('erp')
 
     def test_victims_exist(self):
         "The suite has victims: every attacker is refused something"
