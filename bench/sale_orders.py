@@ -71,13 +71,15 @@ LOCATION_NAME = '''CASE WHEN {l}.code IS NOT NULL AND {l}.code <> ''
             AND t.value <> '' AND NOT t.fuzzy LIMIT 1), {l}.name)'''
 
 # One statement: the user's orders (the record rules: the user's
-# companies, the salesperson in the user's subtree) in the tab, in the
+# companies, the salesperson in the user's subtree, listed: the ORM keeps
+# the subtree in a cache, a recursive subquery here would make PostgreSQL
+# scan every order) in the tab, in the
 # action's order (sale's _order), the columns of the list: company,
 # number, reference, quotation expiry, date, customer, warehouse, untaxed
 # amount (stored once confirmed, else the sum of the lines rounded to the
 # currency), description, states, to invoice / ship, quotation number,
 # salesperson, quotation state, currency and the order's name
-QUERY = SUBTREE + '''
+QUERY = '''
 SELECT s.id, ''' + PARTY_NAME.format(p='cp') + ''', s.number, s.reference,
     s.quotation_date + s.quotation_validity, s.sale_date,
     ''' + PARTY_NAME.format(p='p') + ''',
@@ -98,7 +100,7 @@ SELECT s.id, ''' + PARTY_NAME.format(p='cp') + ''', s.number, s.reference,
     ''' + SALE_NAME + '''
 FROM (SELECT s.* FROM sale_sale s
     WHERE s.company = ANY(%(companies)s)
-        AND s.salesperson IN (SELECT id FROM subtree) AND {tab}
+        AND s.salesperson = ANY(%(subtree)s) AND {tab}
     ORDER BY s.sale_date DESC NULLS FIRST, s.id DESC
     LIMIT %(limit)s) s
 JOIN company_company c ON c.id = s.company
@@ -285,6 +287,13 @@ def measure(database, user_id, tab, where, repeat, clock):
         database, user_id, context, MENU, tab=tab)
     params = dict(sql_parameters(database, user_id, context, employees),
         language=context.get('language') or 'en')
+    # the user's subtree, found once as the ORM keeps it (hopu_crm's
+    # ir.rule cache): the statement lists the salespeople, as the rule
+    with Transaction().start(database, user_id) as transaction:
+        cursor = transaction.connection.cursor()
+        cursor.execute(SUBTREE + 'SELECT id FROM subtree ORDER BY id',
+            params)
+        params['subtree'] = [i for i, in cursor]
 
     def value(row, name):
         if name.endswith('.rec_name'):
