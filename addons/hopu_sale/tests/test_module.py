@@ -166,6 +166,10 @@ class HopuSaleTestCase(ListQueriesMixin,
                     'salesperson': customer.salesperson.id,
                     'reference': f"PO-{n:03d}" if n % 3 == 0 else None,
                     'sale_date': dt.date(2026, 11, 1) + dt.timedelta(n % 30),
+                    'quotation_date': (
+                        dt.date(2026, 10, 1) if n % 4 == 1 else None),
+                    'quotation_validity': (
+                        dt.timedelta(days=30) if n % 4 in {1, 2} else None),
                     'lines': [('create', [{
                                     'product': product.id,
                                     'quantity': 1 + n % 4 + k,
@@ -202,10 +206,15 @@ class HopuSaleTestCase(ListQueriesMixin,
                     Sale, [('state', '=', 'draft')], view_id=view)
                 self.assertListQueriesFlat(Sale, [], view_id=view)
                 _, rows = list_request_queries(Sale, [], 200, view_id=view)
+            self.assertEqual(len(rows), len(sales))
             self.assertEqual(
-                {r['id']: (r['untaxed_amount'], r['rec_name']) for r in rows},
-                {s.id: (s.untaxed_amount, s.get_rec_name(None))
+                {r['id']: (r['untaxed_amount'], r['rec_name'],
+                        r['quotation_expire']) for r in rows},
+                {s.id: (s.untaxed_amount, s.get_rec_name(None),
+                        s.on_change_with_quotation_expire())
                     for s in Sale.browse(sales)})
+            self.assertIn(dt.date(2026, 10, 31),
+                {r['quotation_expire'] for r in rows})
 
     @with_transaction()
     def test_sale_name_in_sql(self):
