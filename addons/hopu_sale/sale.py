@@ -23,7 +23,7 @@ from trytond.modules.hopu_approval.approval import ApprovalMixin
 from trytond.modules.hopu_sysadmin.party import RecNameColumnMixin
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
-from trytond.tools import grouped_slice, reduce_ids
+from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, without_check_access
 
 from .exceptions import SaleApprovalError
@@ -171,7 +171,8 @@ class Sale(RecNameColumnMixin, ApprovalMixin, metaclass=PoolMeta):
                     condition=sale.id == line.sale
                     ).select(line.sale, sale.currency, line.quantity,
                     line.unit_price,
-                    where=reduce_ids(line.sale, sub_ids)
+                    where=fields.SQL_OPERATORS['in'](
+                        line.sale, list(sub_ids))
                     & (line.type == 'line')))
             for sale_id, currency_id, quantity, unit_price in cursor:
                 rows[currency_id].append((sale_id, quantity, unit_price))
@@ -200,7 +201,8 @@ class Sale(RecNameColumnMixin, ApprovalMixin, metaclass=PoolMeta):
                 [s.id for s in sales], backend.MAX_QUERY_PARAMS):
             cursor.execute(*sale.select(sale.id, sale.company,
                     sale.quotation_date, sale.quotation_validity,
-                    where=reduce_ids(sale.id, sub_ids)))
+                    where=fields.SQL_OPERATORS['in'](
+                        sale.id, list(sub_ids))))
             for sale_id, company, date, validity in cursor:
                 result[sale_id] = None
                 if validity is None:
