@@ -8,6 +8,8 @@ from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, create_employee, set_company)
 from trytond.modules.hopu_approval.exceptions import ApprovalError
 from trytond.modules.hopu_sysadmin.tests import HopuTranslationTestMixin
+from trytond.modules.hopu_sysadmin.tests.list_queries import (
+    ListQueriesMixin, counted_queries, forget_records, list_request_queries)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
@@ -34,7 +36,7 @@ def as_user(user):
     return _Context()
 
 
-class HopuSaleTestCase(
+class HopuSaleTestCase(ListQueriesMixin,
         HopuTranslationTestMixin, CompanyTestMixin, ModuleTestCase):
     "Test hopu_sale"
     module = 'hopu_sale'
@@ -152,6 +154,104 @@ class HopuSaleTestCase(
             'chengang': chen, 'zhangwei': zhang, 'wangfang': wang,
             'liuyang': liu}
         return users, employees
+
+    def _orders(self, customer, product, count):
+        """count orders of the customer, one in two confirmed with its
+        amounts stored, as 审核 leaves them"""
+        Sale = Pool().get('sale.sale')
+        sales = Sale.create([{
+                    'party': customer.id,
+                    'invoice_address': customer.addresses[0].id,
+                    'shipment_address': customer.addresses[0].id,
+                    'salesperson': customer.salesperson.id,
+                    'reference': f"PO-{n:03d}" if n % 3 == 0 else None,
+                    'sale_date': dt.date(2026, 11, 1) + dt.timedelta(n % 30),
+                    'quotation_date': (
+                        dt.date(2026, 10, 1) if n % 4 == 1 else None),
+                    'quotation_validity': (
+                        dt.timedelta(days=30) if n % 4 in {1, 2} else None),
+                    'lines': [('create', [{
+                                    'product': product.id,
+                                    'quantity': 1 + n % 4 + k,
+                                    'unit': product.default_uom.id,
+                                    'unit_price': Decimal('99.5') + n,
+                                    } for k in range(1 + n % 3)])],
+                    } for n in range(count)])
+        confirmed = sales[::2]
+        Sale.write(confirmed, {'state': 'confirmed'})
+        Sale.store_cache(confirmed)
+        return sales
+
+    @with_transaction()
+    def test_order_list_queries_flat(self):
+        """ERP-2 CRM-2: a page of 销售订单 as the salesperson opens it (tabs
+        草稿 and 全部) costs no statement per row (issue 15; the speed is
+        measured by bench/sale_orders.py); the amounts are the orders'"""
+        pool = Pool()
+        Sale = pool.get('sale.sale')
+        ModelData = pool.get('ir.model.data')
+        view = ModelData.get_id('sale', 'sale_view_tree')
+        company = create_company()
+        with set_company(company):
+            users, employees = self._organisation(company)
+            customer = self._customer("杭州华信科技有限公司", employees['wangfang'])
+            product = self._product()
+            sales = self._orders(customer, product, 170)
+            # another salesperson's orders are not in her list
+            self._orders(
+                self._customer("宁波海天贸易公司", employees['liuyang']),
+                product, 10)
+            with as_user(users['wangfang']):
+                self.assertListQueriesFlat(
+                    Sale, [('state', '=', 'draft')], view_id=view)
+                self.assertListQueriesFlat(Sale, [], view_id=view)
+                _, rows = list_request_queries(Sale, [], 200, view_id=view)
+            self.assertEqual(len(rows), len(sales))
+            self.assertEqual(
+                {r['id']: (r['untaxed_amount'], r['rec_name'],
+                        r['quotation_expire']) for r in rows},
+                {s.id: (s.untaxed_amount, s.get_rec_name(None),
+                        s.on_change_with_quotation_expire())
+                    for s in Sale.browse(sales)})
+            self.assertIn(dt.date(2026, 10, 31),
+                {r['quotation_expire'] for r in rows})
+
+    @with_transaction()
+    def test_sale_name_in_sql(self):
+        """ERP-2: the name of an order (number, revision, [reference], else
+        the id) is read in its SELECT, the same text get_rec_name gives;
+        searching by it (and by the quotation number) unchanged"""
+        pool = Pool()
+        Sale = pool.get('sale.sale')
+        company = create_company()
+        with set_company(company):
+            _, employees = self._organisation(company)
+            customer = self._customer("杭州华信科技有限公司", employees['wangfang'])
+            values = [
+                (None, None, 0), (None, "PO-7", 0), ('XS2026110001', None, 0),
+                ('XS2026110002', "PO-8", 0), ('XS2026110003', None, 2),
+                ('XS2026110004', "PO-9", 1), ('', '', 0), ('', "PO-10", 0),
+                ]
+            sales = Sale.create([{'party': customer.id}] * len(values))
+            for sale, (number, reference, revision) in zip(sales, values):
+                # as numbering, the references and sale_history leave them
+                Sale.write([sale], {'number': number, 'reference': reference})
+                cursor = Transaction().connection.cursor()
+                table = Sale.__table__()
+                cursor.execute(*table.update([table.revision], [revision],
+                        where=table.id == sale.id))
+            forget_records()
+            with counted_queries() as counter:
+                rows = Sale.read(list(map(int, sales)), ['rec_name'])
+            self.assertEqual(counter['queries'], 1)
+            self.assertEqual([r['rec_name'] for r in rows], [
+                    f"({sales[0].id})", "[PO-7]", 'XS2026110001',
+                    'XS2026110002 [PO-8]', 'XS2026110003/2',
+                    'XS2026110004/1 [PO-9]', f"({sales[6].id})", "[PO-10]"])
+            self.assertEqual([r['rec_name'] for r in rows],
+                [s.get_rec_name(None) for s in Sale.browse(sales)])
+            self.assertEqual(Sale.search([('rec_name', '=', 'PO-8')]),
+                [sales[3]])
 
     @with_transaction()
     def test_numbers(self):
