@@ -403,11 +403,14 @@ def _check_leaf(Model, leaf, depth):
             raise _domain_error(value=_shown(leaf))
         check_domain(Target, value, depth + 1)
         return
-    values = value if isinstance(value, (list, tuple)) else [value]
+    # a set comes from the server's own code (ir.model.log searches the
+    # resources it shows by a set of ids), never from JSON-RPC
+    values = value if isinstance(
+        value, (list, tuple, set, frozenset)) else [value]
     if operator in {'in', 'not in', 'child_of', 'not child_of',
             'parent_of', 'not parent_of'}:
-        if not isinstance(value, (list, tuple, int, str, type(None),
-                    Query, Expression, Record)):
+        if not isinstance(value, (list, tuple, set, frozenset, int, str,
+                    type(None), Query, Expression, Record)):
             raise _domain_error(
                 'msg_domain_value', field=_names(Model, name)['field'],
                 value=_shown(value))

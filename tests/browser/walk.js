@@ -3,7 +3,9 @@
 // the screens through sao's own objects, so each step waits for exactly
 // what it started. Every call returns a plain object for Python.
 window.__walk = (() => {
-    const TIMEOUT = 15000;
+    // a step not settled after a minute hangs (loaded CI machines take
+    // more than 15 s for a heavy form such as 客户发票 新建)
+    const TIMEOUT = 60000;
 
     function rpc(method, params) {
         return new Promise((resolve, reject) => {

@@ -232,6 +232,27 @@ class InputValidationTestCase(unittest.TestCase):
         check_domain(User, [('login', '=', 'admin')])
 
     @with_transaction()
+    def test_model_log_searched_by_a_user(self):
+        "SYS-1: 系统配置/模型/日志 lists the logs of the records a user reads"
+        pool = Pool()
+        User = pool.get('res.user')
+        Log = pool.get('ir.model.log')
+        admin, = User.search([('login', '=', 'admin')])
+        # a write of a user record leaves a log whose resource is the user
+        User.write([admin], {'signature': 'Hopu'})
+        User.write([admin], {'signature': None})
+        Log.create([{
+                    'resource': str(admin), 'event': 'write',
+                    'target': 'signature', 'user': admin.id,
+                    }])
+        with as_user(admin.id):
+            # trytond searches the logs' resources by a set of their ids
+            logs = Log.search([])
+            self.assertTrue(logs)
+            self.assertTrue(all(log.resource == admin for log in logs))
+            check_domain(Log, [('id', 'in', {1, 2})])
+
+    @with_transaction()
     def test_context(self):
         "Context values that reach SQL have their type"
         for context in [
