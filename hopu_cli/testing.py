@@ -442,6 +442,9 @@ def _run_job(backend, target, args):
 
 
 DURATIONS = LOGS / 'durations.json'
+# the durations of a full run, committed: a fresh checkout (CI) orders its
+# jobs by them until it has its own
+DURATIONS_SEED = Path(__file__).with_name('test_durations.json')
 
 
 def _group(backend, target):
@@ -455,10 +458,12 @@ def _longest_first(jobs):
     """The jobs in the order of their last duration, longest first; without
     a record, PostgreSQL jobs (the slowest) before SQLite, the cross-module
     tests first in each, the browser last"""
-    try:
-        durations = json.loads(DURATIONS.read_text())
-    except (OSError, ValueError):
-        durations = {}
+    durations = {}
+    for path in [DURATIONS_SEED, DURATIONS]:
+        try:
+            durations.update(json.loads(path.read_text()))
+        except (OSError, ValueError):
+            pass
     fallback = {'postgresql': 2, 'sqlite': 1}
 
     def key(job):

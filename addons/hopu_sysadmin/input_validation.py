@@ -384,7 +384,10 @@ def check_domain(Model, domain, depth=0):
 
 
 def _check_leaf(Model, leaf, depth):
-    if len(leaf) not in {3, 4}:
+    # a path through a reference names the model of the reference (4th) and
+    # may name the model of the next reference on it (5th), as trytond's
+    # Reference.convert_domain passes what follows the 4th on
+    if len(leaf) not in {3, 4, 5}:
         raise _domain_error(value=_shown(leaf))
     path, operator, value = leaf[:3]
     name, _, related = path.partition('.')
@@ -395,7 +398,11 @@ def _check_leaf(Model, leaf, depth):
             field=_shown(name))
     if operator not in OPERATORS:
         raise _domain_error('msg_domain_operator', operator=_shown(operator))
-    if len(leaf) == 4 and not isinstance(leaf[3], str):
+    if len(leaf) >= 4 and not isinstance(leaf[3], str):
+        raise _domain_error(value=_shown(leaf))
+    if len(leaf) == 5 and not (
+            field._type == 'reference' and '.' in related
+            and isinstance(leaf[4], str)):
         raise _domain_error(value=_shown(leaf))
     if operator in {'where', 'not where'}:
         Target = field.get_target() if hasattr(field, 'get_target') else None

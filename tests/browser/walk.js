@@ -14,11 +14,23 @@ window.__walk = (() => {
         });
     }
 
+    // why sao rejected a step, in a line (an error, a server answer, …)
+    function describe(reason) {
+        try {
+            return reason.map(r => r instanceof Error
+                ? `${r.name}: ${r.message}` : JSON.stringify(r))
+                .join(', ').slice(0, 300);
+        } catch (e) {
+            return String(reason).slice(0, 300);
+        }
+    }
+
     function settle(prm) {
         // a promise that sao never settles is what leaves 「正在处理」
         return Promise.race([
             new Promise(resolve => jQuery.when(prm).then(
-                () => resolve('done'), () => resolve('rejected'))),
+                () => resolve('done'),
+                (...reason) => resolve('rejected ' + describe(reason)))),
             new Promise(resolve => setTimeout(
                 () => resolve('timeout'), TIMEOUT)),
         ]);

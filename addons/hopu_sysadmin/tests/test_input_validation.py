@@ -184,6 +184,8 @@ class InputValidationTestCase(unittest.TestCase):
                     ['name', 'x'],
                     deep,
                     [('name', 'x', 'y')],
+                    [('login', '=', 'admin', 'res.user', 'res.user')],
+                    [('company.name', '=', 'x', 'company.company', 'x')],
                     [('no_such_field', '=', 1)],
                     [('login', '=', 'a\x00')],
                     [('id', '=', b'\x00\x01')],
@@ -251,6 +253,12 @@ class InputValidationTestCase(unittest.TestCase):
             self.assertTrue(logs)
             self.assertTrue(all(log.resource == admin for log in logs))
             check_domain(Log, [('id', 'in', {1, 2})])
+            # a path through two references names both models (rule
+            # domains of hopu_sale's moves: origin.origin.sale)
+            Attachment = pool.get('ir.attachment')
+            self.assertEqual(Attachment.search([(
+                            'resource.resource.login', '=', 'admin',
+                            'ir.model.log', 'res.user')]), [])
 
     @with_transaction()
     def test_context(self):
