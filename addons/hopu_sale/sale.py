@@ -23,6 +23,7 @@ from trytond.modules.hopu_sysadmin.party import RecNameColumnMixin
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.tools import grouped_slice
+from trytond.tools import timezone as tz
 from trytond.transaction import Transaction, without_check_access
 
 from .exceptions import SaleApprovalError
@@ -187,17 +188,20 @@ class Sale(RecNameColumnMixin, ApprovalMixin, metaclass=PoolMeta):
         pool = Pool()
         Line = pool.get('sale.line')
         Currency = pool.get('currency.currency')
+        Company = pool.get('company.company')
         Date = pool.get('ir.date')
         transaction = Transaction()
         cursor = transaction.connection.cursor()
         sale = cls.__table__()
         line = Line.__table__()
         currency = Currency.__table__()
+        company = Company.__table__()
         stored = (sale.state.in_(cls._states_cached)
             & (sale.untaxed_amount_cache != Null)
             & (sale.tax_amount_cache != Null)
             & (sale.total_amount_cache != Null))
         query = sale.join(currency, condition=currency.id == sale.currency
+            ).join(company, 'LEFT', condition=company.id == sale.company
             ).join(line, 'LEFT', condition=(line.sale == sale.id)
             & (line.type == 'line') & ~stored)
         amounts, expires, today = {}, {}, {}
@@ -206,10 +210,12 @@ class Sale(RecNameColumnMixin, ApprovalMixin, metaclass=PoolMeta):
             cursor.execute(*query.select(sale.id, stored,
                     sale.untaxed_amount_cache, currency.rounding,
                     line.quantity, line.unit_price, sale.company,
-                    sale.quotation_date, sale.quotation_validity,
+                    company.timezone, sale.quotation_date,
+                    sale.quotation_validity,
                     where=fields.SQL_OPERATORS['in'](sale.id, list(sub_ids))))
             for (sale_id, is_stored, untaxed, rounding, quantity,
-                    unit_price, company, date, validity) in cursor:
+                    unit_price, company_id, timezone, date,
+                    validity) in cursor:
                 if is_stored:
                     amounts[sale_id] = to_decimal(untaxed)
                 else:
@@ -228,10 +234,16 @@ class Sale(RecNameColumnMixin, ApprovalMixin, metaclass=PoolMeta):
                     # SQLite keeps the interval in seconds
                     validity = dt.timedelta(seconds=validity)
                 if date is None:
-                    if company not in today:
-                        with transaction.set_context(company=company):
-                            today[company] = Date.today()
-                    date = today[company]
+                    if company_id not in today:
+                        # as company's ir.date today, with the timezone
+                        # read here rather than by loading the company
+                        if timezone:
+                            today[company_id] = Date.today(
+                                timezone=tz.ZoneInfo(timezone))
+                        else:
+                            with transaction.set_context(company=company_id):
+                                today[company_id] = Date.today()
+                    date = today[company_id]
                 elif not isinstance(date, dt.date):
                     date = dt.date.fromisoformat(date)
                 expires[sale_id] = date + validity
