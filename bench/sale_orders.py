@@ -37,7 +37,8 @@ opens) and 全部. Prints for each user and tab the orders the user reaches,
 the medians, the ratio ORM / SQL (target: at most 3) and the SQL
 statements of the ORM request at 8 and 80 rows (target: equal), then the
 median ratio of --runs runs. --keep reuses a filled database and keeps it;
-otherwise it is dropped at the end. Not run by `make test`."""
+otherwise it is dropped at the end; --statements prints the SQL
+statements of each warm ORM request of 80 rows. Not run by `make test`."""
 import argparse
 import datetime as dt
 import statistics
@@ -278,7 +279,7 @@ def fill(database, orders):
     return orders, lines, salespeople
 
 
-def measure(database, user_id, tab, where, repeat, clock):
+def measure(database, user_id, tab, where, repeat, clock, show=False):
     from trytond.pool import Pool
     from trytond.transaction import Transaction, check_access
 
@@ -317,7 +318,7 @@ def measure(database, user_id, tab, where, repeat, clock):
             reach = Pool().get(model).search_count(domain)
     r = common.list_request(database, user_id, context, model, domain,
         order, fields, QUERY.replace('{tab}', where), params, repeat, clock,
-        check=check)
+        check=check, statements=show)
     return dict(r, reach=reach)
 
 
@@ -331,6 +332,8 @@ def main():
     parser.add_argument('--runs', type=int, default=1)
     parser.add_argument('--keep', action='store_true',
         help="reuse the database if it is filled, and keep it")
+    parser.add_argument('--statements', action='store_true',
+        help="print the SQL statements of each ORM request")
     args = parser.parse_args()
 
     import crm_data
@@ -368,7 +371,7 @@ def main():
             for login, who in USERS:
                 for label, tab, where in TABS:
                     r = measure(args.name, users[login], tab, where,
-                        args.repeat, clock)
+                        args.repeat, clock, show=args.statements)
                     ratio = r['orm'] / r['sql']
                     ratios.setdefault((who, label), []).append(ratio)
                     flat = ('' if r['queries'][0] == r['queries'][1]
@@ -377,6 +380,9 @@ def main():
                         f"{r['orm']:8.1f}{r['sql']:8.1f}{ratio:7.2f}"
                         f"{r['queries'][0]:>5} / {r['queries'][1]:<3}{flat}",
                         flush=True)
+                    for statement, params in r['statements'] or []:
+                        print('   ', ' '.join(str(statement).split())[:600],
+                            params)
         for (who, label), values in ratios.items():
             print(f"{who} {label}: median ratio of {args.runs} runs "
                 f"{statistics.median(values):.2f} (target: at most 3)")

@@ -9,10 +9,9 @@ of an approved quotation by a user with the approve right of the program
 ERP-2-SO and never by its author numbers the order XS+YYYYMM+serial;
 反审核 while nothing was shipped nor invoiced."""
 import datetime as dt
-from collections import defaultdict
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 
-from sql import Cast
+from sql import Cast, Null
 from sql.conditionals import Case
 from sql.operators import Concat
 
@@ -24,6 +23,7 @@ from trytond.modules.hopu_sysadmin.party import RecNameColumnMixin
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.tools import grouped_slice
+from trytond.tools import timezone as tz
 from trytond.transaction import Transaction, without_check_access
 
 from .exceptions import SaleApprovalError
@@ -37,6 +37,13 @@ QUOTATION_STATES = [
     ('approved', "Approved"),
     ('rejected', "Rejected"),
     ]
+
+
+def to_decimal(value):
+    "A numeric column as a Decimal (SQLite gives a float or None)"
+    if isinstance(value, Decimal):
+        return value
+    return Decimal(str(value or 0))
 
 
 def acting_user():
@@ -102,7 +109,7 @@ class Sale(RecNameColumnMixin, ApprovalMixin, metaclass=PoolMeta):
         # the record rule's salesperson IN (subtree)
         cls._sql_indexes.add(Index(t, (t.salesperson, Index.Range())))
         cls.salesperson.search_context = {'active_test': False}
-        cls.quotation_expire.getter = 'get_quotation_expire'
+        cls.quotation_expire.getter = 'get_amount'
         cls._transitions |= {('processing', 'draft')}
         cls._buttons['confirm']['invisible'] = (
             (Eval('state') != 'quotation')
@@ -140,85 +147,107 @@ class Sale(RecNameColumnMixin, ApprovalMixin, metaclass=PoolMeta):
 
     @classmethod
     def get_amount(cls, sales, names):
-        """The untaxed amount alone (the lists' column): of an order not
-        yet confirmed (none stored), the sum of its lines' amounts as
-        sale.line's amount makes each (quantity × unit price rounded to the
-        order's currency), from one statement over the lines of every such
-        order, instead of loading each order and its lines"""
-        if (set(names) != {'untaxed_amount'}
-                or Transaction().context.get('_datetime')):
-            return super().get_amount(sales, names)
-        pool = Pool()
-        Line = pool.get('sale.line')
-        Currency = pool.get('currency.currency')
-        line = Line.__table__()
-        sale = cls.__table__()
-        cursor = Transaction().connection.cursor()
-        amounts = {}
-        not_cached = []
-        for record in sales:
-            if (record.state in cls._states_cached
-                    and record.untaxed_amount_cache is not None
-                    and record.tax_amount_cache is not None
-                    and record.total_amount_cache is not None):
-                amounts[record.id] = record.untaxed_amount_cache
-            else:
-                amounts[record.id] = Decimal(0)
-                not_cached.append(record.id)
-        rows = defaultdict(list)
-        for sub_ids in grouped_slice(not_cached, backend.MAX_QUERY_PARAMS):
-            cursor.execute(*line.join(sale,
-                    condition=sale.id == line.sale
-                    ).select(line.sale, sale.currency, line.quantity,
-                    line.unit_price,
-                    where=fields.SQL_OPERATORS['in'](
-                        line.sale, list(sub_ids))
-                    & (line.type == 'line')))
-            for sale_id, currency_id, quantity, unit_price in cursor:
-                rows[currency_id].append((sale_id, quantity, unit_price))
-        for currency in Currency.browse(list(rows)):
-            for sale_id, quantity, unit_price in rows[currency.id]:
-                amounts[sale_id] += currency.round(
-                    Decimal(str(quantity or 0)) * (
-                        unit_price if isinstance(unit_price, Decimal)
-                        else Decimal(str(unit_price or 0))))
-        return {'untaxed_amount': amounts}
+        """The two computed columns of the lists, from one statement for
+        the page (one getter: trytond calls it once for both): the untaxed
+        amount (stored once confirmed; of an order not yet confirmed, the
+        sum of its lines' amounts as sale.line's amount makes each:
+        quantity × unit price rounded by the order's currency) and the
+        quotation's expiry (get_quotation_expire); the tax and total
+        amounts, and everything in the past (_datetime), as sale computes
+        them"""
+        names = set(names)
+        result = {}
+        fast = {'untaxed_amount', 'quotation_expire'} & names
+        if Transaction().context.get('_datetime'):
+            fast = set()
+        if 'quotation_expire' in names and not fast:
+            result['quotation_expire'] = {
+                s.id: s.on_change_with_quotation_expire() for s in sales}
+        rest = names - fast - {'quotation_expire'}
+        if rest:
+            # the form's amounts: sale's, the untaxed one with the others
+            rest |= names & {'untaxed_amount'}
+            fast.discard('untaxed_amount')
+            result.update(super().get_amount(sales, list(rest)))
+        if fast:
+            for name, values in cls._list_amounts(sales).items():
+                if name in fast:
+                    result[name] = values
+        return result
 
     @classmethod
     def get_quotation_expire(cls, sales, name):
-        """The quotation's expiry as sale's on_change_with_quotation_expire
-        gives it (the quotation date, else today, plus the validity), from
-        one statement instead of loading each order (the lists' column)"""
+        "The quotation's expiry, as the lists read it"
+        return cls.get_amount(sales, [name])[name]
+
+    @classmethod
+    def _list_amounts(cls, sales):
+        """untaxed_amount and quotation_expire of the sales from one
+        statement (the orders, their currency's rounding and, for the
+        orders without stored amounts, their lines)"""
         pool = Pool()
+        Line = pool.get('sale.line')
+        Currency = pool.get('currency.currency')
+        Company = pool.get('company.company')
         Date = pool.get('ir.date')
         transaction = Transaction()
-        if transaction.context.get('_datetime'):
-            return {s.id: s.on_change_with_quotation_expire() for s in sales}
-        sale = cls.__table__()
         cursor = transaction.connection.cursor()
-        result, today = {}, {}
+        sale = cls.__table__()
+        line = Line.__table__()
+        currency = Currency.__table__()
+        company = Company.__table__()
+        stored = (sale.state.in_(cls._states_cached)
+            & (sale.untaxed_amount_cache != Null)
+            & (sale.tax_amount_cache != Null)
+            & (sale.total_amount_cache != Null))
+        query = sale.join(currency, condition=currency.id == sale.currency
+            ).join(company, 'LEFT', condition=company.id == sale.company
+            ).join(line, 'LEFT', condition=(line.sale == sale.id)
+            & (line.type == 'line') & ~stored)
+        amounts, expires, today = {}, {}, {}
         for sub_ids in grouped_slice(
                 [s.id for s in sales], backend.MAX_QUERY_PARAMS):
-            cursor.execute(*sale.select(sale.id, sale.company,
-                    sale.quotation_date, sale.quotation_validity,
-                    where=fields.SQL_OPERATORS['in'](
-                        sale.id, list(sub_ids))))
-            for sale_id, company, date, validity in cursor:
-                result[sale_id] = None
+            cursor.execute(*query.select(sale.id, stored,
+                    sale.untaxed_amount_cache, currency.rounding,
+                    line.quantity, line.unit_price, sale.company,
+                    company.timezone, sale.quotation_date,
+                    sale.quotation_validity,
+                    where=fields.SQL_OPERATORS['in'](sale.id, list(sub_ids))))
+            for (sale_id, is_stored, untaxed, rounding, quantity,
+                    unit_price, company_id, timezone, date,
+                    validity) in cursor:
+                if is_stored:
+                    amounts[sale_id] = to_decimal(untaxed)
+                else:
+                    amount = amounts.setdefault(sale_id, Decimal(0))
+                    if quantity is not None:
+                        # currency.round without loading the currency
+                        amounts[sale_id] = amount + Currency._round(
+                            Decimal(str(quantity)) * to_decimal(unit_price),
+                            to_decimal(rounding), ROUND_HALF_EVEN)
+                if sale_id in expires:
+                    continue
+                expires[sale_id] = None
                 if validity is None:
                     continue
                 if not isinstance(validity, dt.timedelta):
                     # SQLite keeps the interval in seconds
                     validity = dt.timedelta(seconds=validity)
                 if date is None:
-                    if company not in today:
-                        with transaction.set_context(company=company):
-                            today[company] = Date.today()
-                    date = today[company]
+                    if company_id not in today:
+                        # as company's ir.date today, with the timezone
+                        # read here rather than by loading the company
+                        if timezone:
+                            today[company_id] = Date.today(
+                                timezone=tz.ZoneInfo(timezone))
+                        else:
+                            with transaction.set_context(company=company_id):
+                                today[company_id] = Date.today()
+                    date = today[company_id]
                 elif not isinstance(date, dt.date):
                     date = dt.date.fromisoformat(date)
-                result[sale_id] = date + validity
-        return result
+                expires[sale_id] = date + validity
+        return {'untaxed_amount': amounts, 'quotation_expire': expires}
 
     @classmethod
     def default_salesperson(cls):

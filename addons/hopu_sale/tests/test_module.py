@@ -189,6 +189,7 @@ class HopuSaleTestCase(ListQueriesMixin,
         measured by bench/sale_orders.py); the amounts are the orders'"""
         pool = Pool()
         Sale = pool.get('sale.sale')
+        Line = pool.get('sale.line')
         ModelData = pool.get('ir.model.data')
         view = ModelData.get_id('sale', 'sale_view_tree')
         company = create_company()
@@ -201,18 +202,35 @@ class HopuSaleTestCase(ListQueriesMixin,
             self._orders(
                 self._customer("宁波海天贸易公司", employees['liuyang']),
                 product, 10)
+            # a line whose amount rounds half to even (0.125 → 0.12), as
+            # the currency rounds it
+            Line.create([{
+                        'sale': sales[1].id, 'product': product.id,
+                        'quantity': 2, 'unit': product.default_uom.id,
+                        'unit_price': Decimal('0.0625'),
+                        }])
             with as_user(users['wangfang']):
-                self.assertListQueriesFlat(
-                    Sale, [('state', '=', 'draft')], view_id=view)
-                self.assertListQueriesFlat(Sale, [], view_id=view)
+                for domain in [[('state', '=', 'draft')], []]:
+                    counts = self.assertListQueriesFlat(
+                        Sale, domain, view_id=view)
+                    # the search, the read, the amounts and expiries, the
+                    # names of the company, currency, customers,
+                    # salesperson and warehouse: one statement each
+                    self.assertLessEqual(max(counts.values()), 8,
+                        msg=f"statements per page {counts}")
                 _, rows = list_request_queries(Sale, [], 200, view_id=view)
             self.assertEqual(len(rows), len(sales))
             self.assertEqual(
                 {r['id']: (r['untaxed_amount'], r['rec_name'],
-                        r['quotation_expire']) for r in rows},
+                        r['quotation_expire'], r['warehouse.']['rec_name'])
+                    for r in rows},
                 {s.id: (s.untaxed_amount, s.get_rec_name(None),
-                        s.on_change_with_quotation_expire())
+                        s.on_change_with_quotation_expire(),
+                        s.warehouse.get_rec_name(None))
                     for s in Sale.browse(sales)})
+            # 2 × 100.5 + 3 × 100.5 + 0.12
+            self.assertEqual(
+                Sale(sales[1].id).untaxed_amount, Decimal('502.62'))
             self.assertIn(dt.date(2026, 10, 31),
                 {r['quotation_expire'] for r in rows})
 
@@ -255,6 +273,43 @@ class HopuSaleTestCase(ListQueriesMixin,
                 [s.get_rec_name(None) for s in Sale.browse(sales)])
             self.assertEqual(Sale.search([('rec_name', '=', 'PO-8')]),
                 [sales[3]])
+
+    @with_transaction()
+    def test_location_name_in_sql(self):
+        """ERP-2: the name of a location (the warehouse of the order
+        lists: [code] name, the name translated) is read in its SELECT,
+        the text stock's get_rec_name gives in each language"""
+        pool = Pool()
+        Location = pool.get('stock.location')
+        locations = Location.create([
+                {'name': "Main Store", 'code': 'MS', 'type': 'storage'},
+                {'name': "Back Store", 'type': 'storage'},
+                {'name': "Side Store", 'code': '', 'type': 'storage'},
+                ])
+        with Transaction().set_context(language='zh_CN'):
+            Location.write(locations[:2], {'name': "主仓库"})
+        ids = [l.id for l in locations]
+        expected = {
+            'en': ["[MS] Main Store", "Back Store", "Side Store"],
+            'zh_CN': ["[MS] 主仓库", "主仓库", "Side Store"],
+            }
+        for language, names in expected.items():
+            with Transaction().set_context(language=language):
+                # the language's parents found once (trytond asks the
+                # database for them)
+                Location.read(ids, ['rec_name'])
+                forget_records()
+                with counted_queries() as counter:
+                    rows = Location.read(ids, ['rec_name'])
+                self.assertEqual(counter['queries'], 1)
+                read = {r['id']: r['rec_name'] for r in rows}
+                self.assertEqual([read[i] for i in ids], names)
+                self.assertEqual([read[i] for i in ids],
+                    [l.get_rec_name(None) for l in Location.browse(ids)])
+                # searching by the name unchanged (name or code)
+                self.assertEqual(
+                    Location.search([('rec_name', '=', 'MS')]),
+                    [locations[0]])
 
     @with_transaction()
     def test_numbers(self):
