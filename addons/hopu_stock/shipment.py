@@ -10,6 +10,7 @@ prefix, year and month, and a serial (RK2026110001)."""
 from trytond.model import fields
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval, If
+from trytond.tools.domain_inversion import eval_domain, is_leaf
 from trytond.transaction import Transaction
 
 KINDS = [
@@ -103,3 +104,49 @@ class Move(metaclass=PoolMeta):
     @classmethod
     def _get_origin(cls):
         return super()._get_origin() + ['hopu.stock.adjustment.line']
+
+
+class Rule(metaclass=PoolMeta):
+    """SYS-5: the moves of an internal shipment follow it. The record rules
+    on stock.move may use Eval('hopu_shipment_all_<mode>') (the user is not
+    restricted to some kinds of internal shipment for that operation) and
+    Eval('hopu_shipment_kinds_<mode>'): the kinds the user reaches by the
+    rules of stock.shipment.internal (those of the rights of ERP-3-RK, -CK,
+    -DB, -DB-track)"""
+    __name__ = 'ir.rule'
+
+    @classmethod
+    def _get_context(cls, model_name):
+        context = super()._get_context(model_name)
+        if model_name == 'stock.move':
+            for mode in sorted(cls.modes):
+                kinds = cls.hopu_shipment_kinds(mode)
+                context[f'hopu_shipment_all_{mode}'] = kinds is None
+                context[f'hopu_shipment_kinds_{mode}'] = sorted(kinds or [])
+        return context
+
+    @classmethod
+    def hopu_shipment_kinds(cls, mode):
+        """The kinds of internal shipment the user reaches for the mode by
+        the non-global rules, or None for all of them"""
+        clause, _ = cls.get('stock.shipment.internal', mode=mode)
+        if not clause:
+            return None
+        kinds = set()
+        for domain in clause.values():
+            if _fields(domain) - {'hopu_kind'}:
+                # A rule on other fields, not by kind: left to itself
+                return None
+            kinds.update(k for k in PREFIXES
+                if eval_domain(domain, {'hopu_kind': k}))
+        if kinds >= set(PREFIXES):
+            return None
+        return kinds
+
+
+def _fields(domain):
+    "The names of the fields a domain tests"
+    if is_leaf(domain):
+        return {domain[0]}
+    return set().union(*(_fields(d) for d in domain
+            if d not in ('AND', 'OR')))

@@ -6,7 +6,8 @@ A program is a screen that rights are granted on. Each of its seven rights
 is a res.group of its own (created with the program), so that Tryton itself
 enforces them: model access rows for read/create/write/delete on the
 program's models, menu visibility for read, report actions for print, the
-approve buttons for approve. A user's rights on a program are memberships of
+approve buttons for approve, and the program's record rules (ir.rule.group,
+non-global) per model right. A user's rights on a program are memberships of
 those groups, kept in step by hopu.user.right (user_right.py). Role groups
 (CRM) carry record rules only, never model access, so the rights decide
 alone which operations a user may do."""
@@ -41,6 +42,12 @@ class Program(DeactivableMixin, ModelSQL, ModelView):
         'hopu.program-ir.action.wizard', 'program', 'wizard', "Wizards",
         help="The wizards of the program: running them needs the write "
         "right.")
+    rule_groups = fields.Many2Many(
+        'hopu.program-ir.rule.group', 'program', 'rule_group',
+        "Record Rules",
+        help="The record rules that restrict the holders of the program's "
+        "rights: a rule group applies to the holders of the read, create, "
+        "write or delete right for the operations it is set for.")
     sequence = fields.Integer("Sequence")
     for _right in RIGHTS:
         locals()[f'group_{_right}'] = fields.Many2One(
@@ -117,6 +124,8 @@ class Program(DeactivableMixin, ModelSQL, ModelView):
         MenuGroup = pool.get('ir.ui.menu-res.group')
         ButtonGroup = pool.get('ir.model.button-res.group')
         ActionGroup = pool.get('ir.action-res.group')
+        RuleGroupGroup = pool.get('ir.rule.group-res.group')
+        Rule = pool.get('ir.rule')
 
         cls._export_groups_cache.clear()
         pool.get('ir.ui.menu').hopu_coverage_changed()
@@ -140,11 +149,12 @@ class Program(DeactivableMixin, ModelSQL, ModelView):
         MenuGroup.delete(MenuGroup.search([('group', 'in', groups)]))
         ButtonGroup.delete(ButtonGroup.search([('group', 'in', groups)]))
         ActionGroup.delete(ActionGroup.search([('group', 'in', groups)]))
+        RuleGroupGroup.delete(RuleGroupGroup.search([('group', 'in', groups)]))
 
         models = {m for p in programs for m in p.models}
         with_default = {a.model for a in Access.search([
                     ('model', 'in', list(models)), ('group', '=', None)])}
-        accesses, menus, buttons, actions = [], [], [], []
+        accesses, menus, buttons, actions, rules = [], [], [], [], []
         ancestors = set()
         for model in sorted(models - with_default):
             # Deny by default: only the rights open the model
@@ -192,6 +202,15 @@ class Program(DeactivableMixin, ModelSQL, ModelView):
                 actions.append({
                         'action': wizard.action.id,
                         'group': program.group_write.id})
+            # A record rule of a mode restricts who holds the right of that
+            # mode: a rule group per mode keeps each right to its records
+            for rule_group in program.rule_groups:
+                for right in MODEL_RIGHTS:
+                    if getattr(rule_group, f'perm_{right}'):
+                        rules.append({
+                                'rule_group': rule_group.id,
+                                'group': getattr(
+                                    program, f'group_{right}').id})
         Access.create(accesses)
         own = {(m['menu'], m['group']) for m in menus}
         menus.extend({'menu': m, 'group': g}
@@ -199,6 +218,8 @@ class Program(DeactivableMixin, ModelSQL, ModelView):
         MenuGroup.create(menus)
         ButtonGroup.create(buttons)
         ActionGroup.create(actions)
+        RuleGroupGroup.create(rules)
+        Rule._domain_get_cache.clear()
 
     @classmethod
     def export_groups(cls, model):
@@ -299,6 +320,13 @@ class ProgramWizard(_ProgramRelationMixin, ModelSQL):
     __name__ = 'hopu.program-ir.action.wizard'
     wizard = fields.Many2One(
         'ir.action.wizard', "Wizard", required=True, ondelete='CASCADE')
+
+
+class ProgramRuleGroup(_ProgramRelationMixin, ModelSQL):
+    "Application Program - Rule Group"
+    __name__ = 'hopu.program-ir.rule.group'
+    rule_group = fields.Many2One(
+        'ir.rule.group', "Rule Group", required=True, ondelete='CASCADE')
 
 
 class ModelData(metaclass=PoolMeta):

@@ -10,6 +10,7 @@ from trytond.modules.hopu_approval.exceptions import ApprovalError
 from trytond.modules.hopu_sysadmin.tests import (
     HopuProgramTestMixin, HopuTranslationTestMixin)
 from trytond.pool import Pool
+from trytond.pyson import PYSONDecoder
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
 
@@ -403,6 +404,181 @@ class HopuStockTestCase(
                 Period.search([])
             for Model in [Reporting, Move, Daily]:
                 self.assertEqual(Model.search([]), [])
+
+    def _kinds(self, data):
+        "An 入库单, an 出库单 and a 调拨单 in draft, each with a move"
+        pool = Pool()
+        Shipment = pool.get('stock.shipment.internal')
+        Location = pool.get('stock.location')
+        lost_found, = Location.search([('type', '=', 'lost_found')])
+        shipments = {}
+        for kind, from_, to in [
+                ('in', lost_found, data['storage']),
+                ('out', data['storage'], lost_found),
+                ('transfer', data['storage'], data['sh_storage'])]:
+            shipment = Shipment(
+                hopu_kind=kind, from_location=from_, to_location=to,
+                company=data['company'], hopu_reason="测试")
+            shipment.moves = [self._move(shipment, data['resistor'], 5)]
+            shipment.save()
+            shipments[kind] = shipment
+        return shipments
+
+    @with_transaction()
+    def test_shipment_kind_rights(self):
+        """ERP-3 库存信息录入/库存调拨, SYS-5: the three kinds share one
+        model; a user with the rights of one program (入库单 ERP-3-RK,
+        出库单 ERP-3-CK, 调拨单 ERP-3-DB) searches, reads, writes, creates
+        and deletes the documents of that kind only, and the moves of the
+        others are hidden from him; the moves of other documents (库存调整)
+        stay his to read"""
+        pool = Pool()
+        Shipment = pool.get('stock.shipment.internal')
+        Move = pool.get('stock.move')
+        data = self._setup()
+        company = data['company']
+        with set_company(company):
+            self._stock(data, [(data['resistor'], data['storage'], 100)])
+            shipments = self._kinds(data)
+            users = {
+                kind: create_user(company, f'user_{kind}', [code])
+                for kind, code in [
+                    ('in', 'ERP-3-RK'), ('out', 'ERP-3-CK'),
+                    ('transfer', 'ERP-3-DB')]}
+            # 库存移动 with 入库单: the moves of the 入库单 and of the other
+            # documents, not those of the 出库单 and 调拨单
+            mover = create_user(
+                company, 'mover', ['ERP-3-RK', 'ERP-3-MOVE'])
+        adjustment_moves = Move.search([('shipment', '=', None)])
+        self.assertTrue(adjustment_moves)
+        for kind, user in users.items():
+            own = shipments[kind]
+            others = [s for k, s in shipments.items() if k != kind]
+            user_, context = act_as(user, company)
+            with user_, context:
+                self.assertEqual(Shipment.search([]), [own])
+                self.assertEqual(Shipment.search(
+                        [('id', 'in', [s.id for s in others])]), [])
+                self.assertEqual(Shipment.search_count(
+                        [('hopu_kind', '!=', kind)]), 0)
+                for other in others:
+                    with self.assertRaises(AccessError):
+                        Shipment.read([other.id], ['number', 'hopu_reason'])
+                    with self.assertRaises(AccessError):
+                        Shipment.write(
+                            [Shipment(other.id)], {'hopu_reason': "改"})
+                    with self.assertRaises(AccessError):
+                        Move.read([other.moves[0].id], ['quantity'])
+                    with self.assertRaises(AccessError):
+                        Move.write(
+                            [Move(other.moves[0].id)], {'quantity': 1})
+                Shipment.write([Shipment(own.id)], {'hopu_reason': "改"})
+                Move.write([Move(own.moves[0].id)], {'quantity': 6})
+                self.assertEqual(
+                    set(Move.search([])),
+                    set(own.moves) | set(adjustment_moves))
+                # Creating one of his own kind is allowed
+                new, = Shipment.create([{
+                            'hopu_kind': kind,
+                            'from_location': own.from_location.id,
+                            'to_location': own.to_location.id,
+                            'company': company.id}])
+                Shipment.cancel([new])
+                Shipment.delete([new])
+        # Cancelled, another kind still cannot be deleted (each tried once:
+        # the transaction remembers the records whose delete was tried)
+        Shipment.cancel(list(shipments.values()))
+        for kind, other in [('in', 'out'), ('out', 'transfer'),
+                ('transfer', 'in')]:
+            user_, context = act_as(users[kind], company)
+            with user_, context:
+                with self.assertRaises(AccessError):
+                    Shipment.delete([Shipment(shipments[other].id)])
+        user_, context = act_as(mover, company)
+        with user_, context:
+            self.assertEqual(Shipment.search([]), [shipments['in']])
+            self.assertEqual(
+                set(Move.search([])),
+                set(shipments['in'].moves) | set(adjustment_moves))
+        with Transaction().set_context(company=company.id):
+            self.assertEqual(Shipment.search([], count=True), 3)
+        # Creating one of another kind is refused (the RPC rolls back the
+        # row inserted before the check; this test goes on in the same
+        # transaction, hence last)
+        for kind, user in users.items():
+            other = next(s for k, s in shipments.items() if k != kind)
+            user_, context = act_as(user, company)
+            with user_, context:
+                with self.assertRaises(AccessError):
+                    Shipment.create([{
+                                'hopu_kind': other.hopu_kind,
+                                'from_location': other.from_location.id,
+                                'to_location': other.to_location.id,
+                                'company': company.id}])
+
+    @with_transaction()
+    def test_shipment_kinds_clerk_and_tracking(self):
+        """ERP-3, SYS-5: the demo clerk 李强 (the rights of the three
+        programs and of the other stock screens) reaches every kind and
+        their moves; 调拨跟踪 (ERP-3-DB-track, read only) shows the
+        transfers by state to its users, not the 入库单 and 出库单"""
+        pool = Pool()
+        Shipment = pool.get('stock.shipment.internal')
+        Move = pool.get('stock.move')
+        Action = pool.get('ir.action.act_window')
+        ActionDomain = pool.get('ir.action.act_window.domain')
+        ModelData = pool.get('ir.model.data')
+        data = self._setup()
+        company = data['company']
+        with set_company(company):
+            self._stock(data, [(data['resistor'], data['storage'], 100)])
+            shipments = self._kinds(data)
+            clerk = create_user(company, 'liqiang', [
+                    'ERP-3-MAT', 'ERP-3-CAT', 'ERP-3-QUERY', 'ERP-3-TZ',
+                    'ERP-3-WH', 'ERP-3-LOC', 'ERP-3-MOVE', 'ERP-3-INV',
+                    'ERP-3-DB-track', 'ERP-3-DB-report', 'ERP-3-RK',
+                    'ERP-3-CK', 'ERP-3-DB'])
+            tracker = create_user(
+                company, 'tracker', ['ERP-3-DB-track'], ['read'])
+        transfer = shipments['transfer']
+        Shipment.wait([transfer])
+        all_moves = Move.search([])
+        user_, context = act_as(clerk, company)
+        with user_, context:
+            self.assertEqual(
+                set(Shipment.search([])), set(shipments.values()))
+            self.assertEqual(set(Move.search([])), set(all_moves))
+            Shipment.write(
+                Shipment.browse([s.id for s in shipments.values()]),
+                {'hopu_reason': "李强"})
+
+        action = Action(ModelData.get_id('hopu_stock', 'act_tracking_form'))
+        tabs = {d.name: d for d in ActionDomain.search(
+                [('act_window', '=', action.id)])}
+        user_, context = act_as(tracker, company)
+        with user_, context:
+            domain = PYSONDecoder().decode(action.domain)
+            self.assertEqual(Shipment.search(domain), [transfer])
+            # Without the screen's filter too: the transfers only
+            self.assertEqual(Shipment.search([]), [transfer])
+            counts = {name: Shipment.search_count(
+                    [domain, PYSONDecoder().decode(tab.domain)])
+                for name, tab in tabs.items()}
+            self.assertEqual(counts, {
+                    'Waiting': 1, 'Assigned': 0, 'In Transit': 0,
+                    'Received': 0, 'All': 1})
+            record, = Shipment.read([transfer.id], [
+                    'number', 'state', 'from_location.rec_name',
+                    'to_location.rec_name', 'moves'])
+            self.assertEqual(record['state'], 'waiting')
+            self.assertEqual(
+                [m.id for m in Move.browse(record['moves'])],
+                [m.id for m in transfer.moves])
+            Move.read(record['moves'], ['product', 'quantity', 'state'])
+            with self.assertRaises(AccessError):
+                Shipment.read([shipments['in'].id], ['number'])
+            with self.assertRaises(AccessError):
+                Shipment.write([Shipment(transfer.id)], {'hopu_reason': "改"})
 
     @with_transaction()
     def test_transfer(self):
