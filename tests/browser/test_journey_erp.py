@@ -178,8 +178,14 @@ class ERPJourneyTestCase(JourneyTestCase):
         tab = self.tab(page)
         expect(self.widget(tab, '仓库或库位')).to_have_value(
             re.compile(re.escape(HEAD_WAREHOUSE)))
-        self.filter_tab(page, '全部')
-        self.screenshot(page, 'liqiang-stock')
+        # the screen opens on 有库存: what the warehouse holds
+        expect(self.tab(page).locator('.nav-tabs li.active')).to_contain_text(
+            '有库存')
+        rows = tab.locator('tbody tr')
+        expect(rows.filter(has_text=demo_erp.MATERIALS[0][1]).first
+            ).to_be_visible()
+        self.screenshot(page, 'liqiang-in-stock')
+        in_stock = rows.all_inner_texts()
 
         client = self.client(login)
         warehouse, = client.model('stock.location', 'search',
@@ -191,7 +197,12 @@ class ERPJourneyTestCase(JourneyTestCase):
         self.assertEqual(len(materials), len(demo_erp.MATERIALS))
         # the demo's opening stock, less what went out and moved
         self.assertTrue(all(m['quantity'] > 0 for m in materials))
-        rows = tab.locator('tbody tr')
+        # 有库存 lists every material with a quantity, only those
+        self.assertEqual(
+            sorted(t.split()[0] for t in in_stock if t.strip()),
+            sorted(m['code'] for m in materials))
+        self.filter_tab(page, '全部')
+        self.screenshot(page, 'liqiang-stock')
         for material in materials:
             row = rows.filter(has_text=material['code']).first
             expect(row).to_contain_text(material['name'])
