@@ -141,6 +141,35 @@ class DemoDatabaseTestCase(unittest.TestCase):
                 [(w['code'], w['name']) for w in warehouses],
                 [('SH', "上海仓库"), ('WH', "总部仓库")])
 
+    def test_stock_menu_in_manual_order(self):
+        """ERP-8 ERP-3: 库存管理 opens on the manual's chapter 6 — 6.1
+        库存基础操作, 6.2 库存盘点, 6.3 库存预警与调拨 (库存预警设置, 预警处理,
+        库存调拨, 调拨跟踪, 调拨报表) — before Tryton's own entries (设置
+        first, as in every Tryton menu), whose
+        words are the Chinese ERP's (库存移动, 库存报表)"""
+        with running_server(self.db_uri) as url:
+            admin = Client(url, self.name)
+            admin.login('admin', demo.ADMIN_PASSWORD)
+
+            def children(parent):
+                return admin.model('ir.ui.menu', 'search_read',
+                    [('parent', '=', parent)], 0, None, None, ['name'])
+
+            stock, = [m for m in children(None) if m['name'] == '库存管理']
+            entries = children(stock['id'])
+            names = [m['name'] for m in entries]
+            # after Tryton's 设置 (configuration), the manual's 6.1–6.3
+            first = names.index('库存基础操作')
+            self.assertEqual(
+                names[first:first + 3], ['库存基础操作', '库存盘点', '库存预警与调拨'])
+            self.assertLessEqual(first, 1)
+            self.assertIn('库存移动', names)
+            self.assertIn('库存报表', names)
+            self.assertNotIn('变动', names)
+            self.assertEqual(
+                [m['name'] for m in children(entries[first + 2]['id'])],
+                ['库存预警设置', '预警处理', '库存调拨', '调拨跟踪', '调拨报表'])
+
     def test_erp_demo(self):
         """ERP-1 ERP-3 (issue 15): what the ERP staff find in the demo — the
         chain 采购申请 → 请购单 → 采购订单 → 采购到货 → 采购开票 as 周强 sees

@@ -11,7 +11,7 @@ from trytond.model import fields
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval, If
 from trytond.tools.domain_inversion import eval_domain, is_leaf
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, without_check_access
 
 KINDS = [
     ('transfer', "Transfer"),
@@ -112,7 +112,9 @@ class Rule(metaclass=PoolMeta):
     restricted to some kinds of internal shipment for that operation) and
     Eval('hopu_shipment_kinds_<mode>'): the kinds the user reaches by the
     rules of stock.shipment.internal (those of the rights of ERP-3-RK, -CK,
-    -DB, -DB-track)"""
+    -DB, -DB-track). The holders of the right of 库存移动 (ERP-3-MOVE) for
+    the operation reach the moves of every kind: a right added never hides
+    what another right shows"""
     __name__ = 'ir.rule'
 
     @classmethod
@@ -129,6 +131,16 @@ class Rule(metaclass=PoolMeta):
     def hopu_shipment_kinds(cls, mode):
         """The kinds of internal shipment the user reaches for the mode by
         the non-global rules, or None for all of them"""
+        pool = Pool()
+        ModelData = pool.get('ir.model.data')
+        Program = pool.get('hopu.program')
+        User = pool.get('res.user')
+        with without_check_access():
+            program_move = Program(
+                ModelData.get_id('hopu_stock', 'program_move'))
+            move_group = getattr(program_move, f'group_{mode}', None)
+        if move_group and move_group.id in User.get_groups():
+            return None
         clause, _ = cls.get('stock.shipment.internal', mode=mode)
         if not clause:
             return None

@@ -431,7 +431,8 @@ class HopuStockTestCase(
         出库单 ERP-3-CK, 调拨单 ERP-3-DB) searches, reads, writes, creates
         and deletes the documents of that kind only, and the moves of the
         others are hidden from him; the moves of other documents (库存调整)
-        stay his to read"""
+        stay his to read; 库存移动 (ERP-3-MOVE) shows every move, also
+        to a holder of 入库单"""
         pool = Pool()
         Shipment = pool.get('stock.shipment.internal')
         Move = pool.get('stock.move')
@@ -445,10 +446,11 @@ class HopuStockTestCase(
                 for kind, code in [
                     ('in', 'ERP-3-RK'), ('out', 'ERP-3-CK'),
                     ('transfer', 'ERP-3-DB')]}
-            # 库存移动 with 入库单: the moves of the 入库单 and of the other
-            # documents, not those of the 出库单 and 调拨单
+            # 库存移动 (ERP-3-MOVE) shows every move, with 入库单 as well:
+            # a right added never hides what another right shows
             mover = create_user(
                 company, 'mover', ['ERP-3-RK', 'ERP-3-MOVE'])
+            move_only = create_user(company, 'move_only', ['ERP-3-MOVE'])
         adjustment_moves = Move.search([('shipment', '=', None)])
         self.assertTrue(adjustment_moves)
         for kind, user in users.items():
@@ -485,6 +487,15 @@ class HopuStockTestCase(
                             'company': company.id}])
                 Shipment.cancel([new])
                 Shipment.delete([new])
+        all_moves = set(Move.search([]))
+        self.assertTrue(all_moves > (
+                set(shipments['in'].moves) | set(adjustment_moves)))
+        for user in [move_only, mover]:
+            user_, context = act_as(user, company)
+            with user_, context:
+                self.assertEqual(set(Move.search([])), all_moves)
+                Move.read(
+                    [shipments['out'].moves[0].id], ['quantity'])
         # Cancelled, another kind still cannot be deleted (each tried once:
         # the transaction remembers the records whose delete was tried)
         Shipment.cancel(list(shipments.values()))
@@ -496,10 +507,10 @@ class HopuStockTestCase(
                     Shipment.delete([Shipment(shipments[other].id)])
         user_, context = act_as(mover, company)
         with user_, context:
+            # the documents themselves stay those of his 入库单 right
             self.assertEqual(Shipment.search([]), [shipments['in']])
-            self.assertEqual(
-                set(Move.search([])),
-                set(shipments['in'].moves) | set(adjustment_moves))
+            with self.assertRaises(AccessError):
+                Shipment.read([shipments['out'].id], ['number'])
         with Transaction().set_context(company=company.id):
             self.assertEqual(Shipment.search([], count=True), 3)
         # Creating one of another kind is refused (the RPC rolls back the
