@@ -55,3 +55,7 @@ class OrganisationError(UserError):
 
 class FavoriteMenuError(UserError):
     "ERP-8 a favourite of a menu the user does not see"
+
+
+class ProgramModelRightsError(ValidationError):
+    pass

@@ -12,9 +12,12 @@ those groups, kept in step by hopu.user.right (user_right.py). Role groups
 (CRM) carry record rules only, never model access, so the rights decide
 alone which operations a user may do."""
 from trytond.cache import Cache
+from trytond.i18n import gettext
 from trytond.model import DeactivableMixin, ModelSQL, ModelView, Unique, fields
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
+
+from .exceptions import ProgramModelRightsError
 
 RIGHTS = ['read', 'create', 'write', 'delete', 'print', 'export', 'approve']
 MODEL_RIGHTS = ['read', 'write', 'create', 'delete']
@@ -32,7 +35,9 @@ class Program(DeactivableMixin, ModelSQL, ModelView):
     model_names = fields.Text(
         "Models",
         help="The technical names of the models the program covers, "
-        "one per line.")
+        "one per line; a model shown by the program's documents but "
+        "changed elsewhere is followed by the rights the program gives "
+        "on it (e.g. \"stock.move:read\").")
     approve_buttons = fields.Many2Many(
         'hopu.program-ir.model.button', 'program', 'button',
         "Approve Buttons")
@@ -68,8 +73,42 @@ class Program(DeactivableMixin, ModelSQL, ModelView):
 
     @property
     def models(self):
-        return [m.strip() for m in (self.model_names or '').split()
-            if m.strip()]
+        return [m for m, _ in self.model_rights]
+
+    @property
+    def model_rights(self):
+        """The models the program covers, each with the rights of
+        MODEL_RIGHTS it gives on them: every right, or those named after
+        the model (\"stock.move:read\")"""
+        result = []
+        for line in (self.model_names or '').split():
+            model, _, rights = line.partition(':')
+            if rights:
+                rights = {r.strip() for r in rights.split(',')}
+            else:
+                rights = set(MODEL_RIGHTS)
+            result.append((model, rights))
+        return result
+
+    @classmethod
+    def validate_fields(cls, programs, field_names):
+        super().validate_fields(programs, field_names)
+        cls.check_model_rights(programs, field_names)
+
+    @classmethod
+    def check_model_rights(cls, programs, field_names=None):
+        "A right named after a model is one of MODEL_RIGHTS"
+        if field_names and 'model_names' not in field_names:
+            return
+        for program in programs:
+            for model, rights in program.model_rights:
+                unknown = rights - set(MODEL_RIGHTS)
+                if unknown or not rights:
+                    raise ProgramModelRightsError(gettext(
+                            'hopu_sysadmin.msg_program_model_rights',
+                            program=program.rec_name, model=model,
+                            rights=', '.join(sorted(unknown)),
+                            known=', '.join(MODEL_RIGHTS)))
 
     def get_rec_name(self, name):
         return f'[{self.code}] {self.name}'
@@ -162,8 +201,10 @@ class Program(DeactivableMixin, ModelSQL, ModelView):
                     'model': model, 'group': None,
                     **{f'perm_{p}': False for p in MODEL_RIGHTS}})
         for program in programs:
-            for model in program.models:
+            for model, granted in program.model_rights:
                 for right in MODEL_RIGHTS:
+                    if right not in granted:
+                        continue
                     accesses.append({
                             'model': model,
                             'group': getattr(program, f'group_{right}').id,

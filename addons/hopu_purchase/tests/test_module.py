@@ -3,6 +3,7 @@
 import datetime as dt
 from decimal import Decimal
 
+from trytond.model.exceptions import AccessError
 from trytond.model.modelview import AccessButtonError
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, create_employee, set_company)
@@ -172,6 +173,25 @@ class HopuPurchaseTestCase(
             purchase = Purchase(purchase.id)
             self.assertEqual(purchase.state, 'processing')
             self.assertTrue(purchase.moves)
+            # SYS-5: 采购订单's rights show the order's moves, they do not
+            # change them (采购到货 does), nor make or delete any
+            move = purchase.moves[0]
+            with as_user(other):
+                self.assertEqual(
+                    Move.read([move.id], ['quantity'])[0]['quantity'], 10)
+                with self.assertRaises(AccessError):
+                    Move.write([Move(move.id)], {'quantity': 1})
+                with self.assertRaises(AccessError):
+                    Move.delete([Move(move.id)])
+                with self.assertRaises(AccessError):
+                    Move.create([{
+                                'product': move.product.id,
+                                'unit': move.unit.id,
+                                'quantity': 1,
+                                'from_location': move.from_location.id,
+                                'to_location': move.to_location.id,
+                                'company': company.id}])
+            self.assertEqual(Move(move.id).quantity, 10)
             # every change logged (ir.model.log, written at the commit)
             self.assertIn(('button', 'confirm'), [
                     (l.event, l.target)

@@ -3,6 +3,7 @@
 import datetime as dt
 from decimal import Decimal
 
+from trytond.model.exceptions import AccessError
 from trytond.model.modelview import AccessButtonError
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, create_employee, set_company)
@@ -560,6 +561,10 @@ class HopuSaleTestCase(ListQueriesMixin,
                     self.assertEqual(
                         sorted({m.origin.sale.id for m in Move.search([])}),
                         sorted(sales[l].id for l in expected), login)
+                    # shown on the order, changed by the shipments only
+                    own_move = Move.search([], limit=1)[0]
+                    with self.assertRaises(AccessError):
+                        Move.write([own_move], {'quantity': 5})
                     for owner in ['wangfang', 'liuyang']:
                         self.assertEqual(Move.search_count([
                                     ('origin.sale.number', '=',
@@ -577,6 +582,7 @@ class HopuSaleTestCase(ListQueriesMixin,
         Sale = pool.get('sale.sale')
         Move = pool.get('stock.move')
         Location = pool.get('stock.location')
+        Program = pool.get('hopu.program')
         company = create_company()
         with set_company(company):
             users, employees = self._organisation(company)
@@ -590,6 +596,21 @@ class HopuSaleTestCase(ListQueriesMixin,
             Sale.process([sale])
             lost, = Location.search([('type', '=', 'lost_found')])
             storage, = Location.search([('code', '=', 'STO')])
+            # the programs of 销售管理 show the moves of the orders, they
+            # do not make moves: a stock program does (盘点 for 张伟)
+            with as_user(users['zhangwei']):
+                with self.assertRaises(AccessError):
+                    Move.create([{
+                                'product': product.id, 'quantity': 3,
+                                'unit': product.default_uom.id,
+                                'from_location': lost.id,
+                                'to_location': storage.id,
+                                'company': company.id,
+                                }])
+            Program.create([{
+                        'code': 'TEST-TAKE', 'name': "盘点",
+                        'model_names': 'stock.move'}])
+            self._grant(users['zhangwei'], ['TEST-TAKE'])
             with as_user(users['zhangwei']):
                 move, = Move.create([{
                             'product': product.id, 'quantity': 3,

@@ -10,7 +10,7 @@ from unittest import mock
 import polib
 
 from trytond.exceptions import LoginException, UserError
-from trytond.model.exceptions import AccessError
+from trytond.model.exceptions import AccessError, ValidationError
 from trytond.model.modelview import AccessButtonError
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, set_company)
@@ -1168,6 +1168,49 @@ class HopuSysadminTestCase(
             len(Group.search([('name', 'like', 'TEST-1/%')])), 7)
         Program.delete([program])
         self.assertEqual(Group.search([('name', 'like', 'TEST-1/%')]), [])
+
+    @with_transaction()
+    def test_program_model_named_rights(self):
+        """SYS-5 SYS-7: a model the program's documents show but which is
+        changed elsewhere is given with the rights named after it
+        ("res.user.warning:read"): the holder of every right of the
+        program reads it and may not write, create or delete it; a right
+        that does not exist is refused with the program, the model and the
+        rights of a model named"""
+        pool = Pool()
+        Program = pool.get('hopu.program')
+        Warning_ = pool.get('res.user.warning')
+        Application = pool.get('res.user.application')
+        program, = Program.create([{
+                    'code': 'TEST-SHOWN', 'name': "Shown",
+                    'model_names': 'res.user.application\n'
+                    'res.user.warning:read',
+                    }])
+        self.assertEqual(program.model_rights, [
+                ('res.user.application',
+                    {'read', 'write', 'create', 'delete'}),
+                ('res.user.warning', {'read'})])
+        clerk = make_user('clerk')
+        warning, = Warning_.create([{
+                    'user': clerk.id, 'name': 'shown', 'always': True}])
+        grant(clerk, 'TEST-SHOWN', ['read', 'write', 'create', 'delete'])
+        with as_user(clerk):
+            self.assertEqual(Warning_.search([]), [warning])
+            Application.search([])
+            with self.assertRaises(AccessError):
+                Warning_.write(
+                    [Warning_(warning.id)], {'always': False})
+            with self.assertRaises(AccessError):
+                Warning_.create([{'user': clerk.id, 'name': 'more'}])
+            with self.assertRaises(AccessError):
+                Warning_.delete([Warning_(warning.id)])
+        self.assertTrue(Warning_(warning.id).always)
+
+        with self.assertRaises(ValidationError) as raised:
+            Program.write([program], {
+                    'model_names': 'res.user.warning:raed'})
+        self.assertIn('raed', str(raised.exception))
+        self.assertIn('res.user.warning', str(raised.exception))
 
     @with_transaction()
     def test_menu_one_program_only(self):
