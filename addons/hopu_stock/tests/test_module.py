@@ -9,6 +9,8 @@ from trytond.modules.company.tests import (
 from trytond.modules.hopu_approval.exceptions import ApprovalError
 from trytond.modules.hopu_sysadmin.tests import (
     HopuProgramTestMixin, HopuTranslationTestMixin)
+from trytond.modules.hopu_sysadmin.tests.list_queries import (
+    ListQueriesMixin, list_request_queries)
 from trytond.pool import Pool
 from trytond.pyson import PYSONDecoder
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
@@ -62,8 +64,8 @@ def act_as(user, company):
 
 
 class HopuStockTestCase(
-        HopuTranslationTestMixin, HopuProgramTestMixin, CompanyTestMixin,
-        ModuleTestCase):
+        ListQueriesMixin, HopuTranslationTestMixin, HopuProgramTestMixin,
+        CompanyTestMixin, ModuleTestCase):
     "Test hopu_stock (ERP-3 库存管理)"
     module = 'hopu_stock'
 
@@ -378,6 +380,127 @@ class HopuStockTestCase(
                 [(p.quantity, p.forecast_quantity)
                     for p in Product.browse(ids)],
                 [(55, 55 - 20 + 50 - 5), (28, 28)])
+
+    @with_transaction()
+    def test_stock_query_list(self):
+        """ERP-3 库存查询 (6.1.3, issue 15): the list request of the screen
+        as a clerk opens it (a page of materials by code, their names,
+        units and quantities in a warehouse) costs the same statements at
+        8 and at 80 rows, at most 9: the search selects the ids only, the
+        names and units of the templates are read in the SELECT of the
+        variants, the location's children and the configuration of the
+        codes are kept across requests. The figures are those of Tryton's
+        getters, the name in the user's language; a location or a
+        configuration modified is seen at once"""
+        pool = Pool()
+        Product = pool.get('product.product')
+        Template = pool.get('product.template')
+        Location = pool.get('stock.location')
+        Move = pool.get('stock.move')
+        Configuration = pool.get('product.configuration')
+        Sequence = pool.get('ir.sequence')
+        ModelData = pool.get('ir.model.data')
+        Uom = pool.get('product.uom')
+        data = self._setup()
+        company = data['company']
+        shanghai, sh_storage = data['shanghai'], data['sh_storage']
+        lost, = Location.search([('type', '=', 'lost_found')], limit=1)
+        unit, = Uom.search([('symbol', '=', 'u')])
+        kilogram, = Uom.search([('symbol', '=', 'kg')])
+        # by tens: on SQLite, the check of the unique codes of many
+        # materials at once overflows the parser's stack
+        templates = sum((Template.create([{
+                            'name': f"物料{i:03d}", 'type': 'goods',
+                            'code': f'09{i:04d}',
+                            'default_uom': (kilogram if i % 3 else unit).id,
+                            'products': [('create', [{}])],
+                            } for i in range(start, start + 10)])
+                for start in range(0, 90, 10)), [])
+        # a name translated in the user's language, a material without
+        # a code
+        with Transaction().set_context(language='zh_CN'):
+            Template.write([templates[1]], {'name': "物料一号"})
+        Template.write([templates[2]], {'code': None})
+        materials = [t.products[0] for t in templates]
+        with set_company(company):
+            moves = Move.create([{
+                        'product': p.id, 'quantity': 1 + i % 5,
+                        'unit': p.default_uom.id, 'from_location': lost.id,
+                        'to_location': sh_storage.id, 'company': company.id,
+                        'planned_date': dt.date(2026, 11, 1),
+                        } for i, p in enumerate(materials)])
+            Move.assign(moves[:60])
+            Move.do(moves[:60])
+            clerk = create_user(company, 'clerk', ['ERP-3-QUERY'], ['read'])
+        view = ModelData.get_id('hopu_stock', 'stock_query_view_list')
+        domain = [('type', '=', 'goods')]
+        order = [('code', 'ASC'), ('id', 'ASC')]
+        user, context = act_as(clerk, company)
+        for language in ['en', 'zh_CN']:
+            with user, context, Transaction().set_context(
+                    location=shanghai.id, stock_date_end=None,
+                    language=language):
+                counts = self.assertListQueriesFlat(
+                    Product, domain, view_id=view, order=order)
+                # the search, the read, its quantities (today's date,
+                # the user's company, the moves), the template's and the
+                # unit's names
+                self.assertLessEqual(max(counts.values()), 9,
+                    msg=f"statements per page {counts}")
+                _, rows = list_request_queries(
+                    Product, domain, 200, view_id=view, order=order)
+                expected = Product.search(domain, order=order)
+                rows = {r['id']: r for r in rows}
+                rows = [rows[p.id] for p in expected]
+                self.assertEqual([(
+                            r['name'], r['rec_name'], r['default_uom'],
+                            r['default_uom.']['rec_name'],
+                            r['template.']['rec_name'],
+                            r['quantity'], r['forecast_quantity'])
+                        for r in rows], [(
+                            p.template.name, p.get_rec_name(None),
+                            p.template.default_uom.id,
+                            p.template.default_uom.rec_name,
+                            p.template.get_rec_name(None),
+                            p.quantity, p.forecast_quantity)
+                        for p in expected])
+                names = {r['id']: r['name'] for r in rows}
+                self.assertEqual(names[materials[1].id],
+                    "物料一号" if language == 'zh_CN' else "物料001")
+                self.assertEqual(
+                    Product.search([('name', '=', "物料002")]),
+                    [materials[2]])
+        # a location created under the warehouse is counted at once
+        bin_, = Location.create([{
+                    'name': "上海货位", 'type': 'storage',
+                    'parent': sh_storage.id}])
+        with set_company(company):
+            move, = Move.create([{
+                        'product': materials[0].id, 'quantity': 100,
+                        'unit': materials[0].default_uom.id,
+                        'from_location': lost.id, 'to_location': bin_.id,
+                        'company': company.id,
+                        'planned_date': dt.date(2026, 11, 1)}])
+            Move.assign([move])
+            Move.do([move])
+        with Transaction().set_context(
+                company=company.id, location=shanghai.id):
+            self.assertEqual(
+                Product.read([materials[0].id], ['quantity'])[0]['quantity'],
+                101)
+            self.assertEqual(Product.read([materials[0].id],
+                    ['quantity', 'forecast_quantity'])[0]['quantity'],
+                101)
+        # the codes numbered by a sequence sort by length first
+        self.assertFalse(Product.default_code_readonly())
+        sequence, = Sequence.create([{
+                    'name': "物料变体", 'sequence_type': ModelData.get_id(
+                        'product', 'sequence_type_product')}])
+        configuration = Configuration(1)
+        configuration.product_sequence = sequence
+        configuration.save()
+        self.assertTrue(Product.default_code_readonly())
+        self.assertFalse(Template.default_code_readonly())
 
     @with_transaction()
     def test_reporting_inventory_by_clerk(self):
