@@ -31,6 +31,8 @@ from .exceptions import SaleApprovalError
 QUOTATION_PREFIX = 'BJ'
 ORDER_PREFIX = 'XS'
 INTERNAL = '_hopu_sale_approval'
+#: the computed columns of the lists that read them in bulk (Sale.read)
+LIST_AMOUNTS = ('untaxed_amount', 'quotation_expire')
 QUOTATION_STATES = [
     (None, ""),
     ('waiting', "Waiting for Approval"),
@@ -76,9 +78,11 @@ class Sale(RecNameColumnMixin, ApprovalMixin, metaclass=PoolMeta):
     same query in SQL (issue 15, bench/sale_orders.py): the order's name is
     read in its SELECT (column_rec_name), the untaxed amount of the orders
     not yet confirmed is summed from one statement over their lines
-    (get_amount), so is the quotation's expiry (get_quotation_expire), and
-    the record rule's column (the salesperson) is
-    indexed."""
+    (get_amount), so is the quotation's expiry (get_quotation_expire); a
+    list's read adds both to its rows without the getters (read), and
+    the record rule's column (the salesperson) is indexed; the names of
+    the company, currency, warehouse and salesperson are kept across
+    requests (names.py)."""
     __name__ = 'sale.sale'
 
     salesperson = fields.Many2One(
@@ -170,10 +174,43 @@ class Sale(RecNameColumnMixin, ApprovalMixin, metaclass=PoolMeta):
             fast.discard('untaxed_amount')
             result.update(super().get_amount(sales, list(rest)))
         if fast:
-            for name, values in cls._list_amounts(sales).items():
+            for name, values in cls._list_amounts(
+                    [s.id for s in sales]).items():
                 if name in fast:
                     result[name] = values
         return result
+
+    @classmethod
+    def read(cls, ids, fields_names):
+        """A list's untaxed amounts and expiries (LIST_AMOUNTS) added to
+        the rows of the other fields from _list_amounts, without trytond's
+        path of the getters (the page's records instantiated and each
+        filled with every column read, then the getter): the access to
+        the fields checked first as trytond's read checks it, the records
+        (and their rules) by the read of the other fields. A form's read
+        (with the tax and total amounts), a read in the past or of these
+        fields alone goes through the getter (get_amount)."""
+        pool = Pool()
+        ModelAccess = pool.get('ir.model.access')
+        ModelFieldAccess = pool.get('ir.model.field.access')
+        if (not ids or not isinstance(fields_names, (list, tuple))
+                or Transaction().context.get('_datetime')):
+            return super().read(ids, fields_names)
+        fast = [n for n in fields_names if n in LIST_AMOUNTS]
+        rest = [n for n in fields_names if n not in LIST_AMOUNTS]
+        if (not fast or not any(
+                    n in cls._fields and n not in {'id', 'rec_name'}
+                    for n in rest)
+                or {'tax_amount', 'total_amount'} & set(rest)):
+            return super().read(ids, fields_names)
+        ModelAccess.check(cls.__name__, 'read')
+        ModelFieldAccess.check(cls.__name__, fast, 'read')
+        rows = super().read(ids, rest)
+        amounts = cls._list_amounts([r['id'] for r in rows])
+        for row in rows:
+            for name in fast:
+                row[name] = amounts[name][row['id']]
+        return rows
 
     @classmethod
     def get_quotation_expire(cls, sales, name):
@@ -181,8 +218,8 @@ class Sale(RecNameColumnMixin, ApprovalMixin, metaclass=PoolMeta):
         return cls.get_amount(sales, [name])[name]
 
     @classmethod
-    def _list_amounts(cls, sales):
-        """untaxed_amount and quotation_expire of the sales from one
+    def _list_amounts(cls, ids):
+        """untaxed_amount and quotation_expire of the sales of ids from one
         statement (the orders, their currency's rounding and, for the
         orders without stored amounts, their lines)"""
         pool = Pool()
@@ -205,8 +242,7 @@ class Sale(RecNameColumnMixin, ApprovalMixin, metaclass=PoolMeta):
             ).join(line, 'LEFT', condition=(line.sale == sale.id)
             & (line.type == 'line') & ~stored)
         amounts, expires, today = {}, {}, {}
-        for sub_ids in grouped_slice(
-                [s.id for s in sales], backend.MAX_QUERY_PARAMS):
+        for sub_ids in grouped_slice(ids, backend.MAX_QUERY_PARAMS):
             cursor.execute(*query.select(sale.id, stored,
                     sale.untaxed_amount_cache, currency.rounding,
                     line.quantity, line.unit_price, sale.company,

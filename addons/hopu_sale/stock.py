@@ -13,6 +13,8 @@ from trytond.modules.hopu_sysadmin.party import RecNameColumnMixin
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
 
+from .names import RecNameCacheMixin
+
 SHIPMENT_PREFIX = 'FH'
 RETURN_PREFIX = 'TH'
 
@@ -63,11 +65,13 @@ def languages(language):
     return chain
 
 
-class Location(RecNameColumnMixin, metaclass=PoolMeta):
+class Location(RecNameCacheMixin, RecNameColumnMixin, metaclass=PoolMeta):
     """The name of a location as stock's get_rec_name gives it ([code]
     name, the name translated as read gives it) in the SELECT of the
     records (issue 15: the warehouse of a page of 销售订单 cost three
-    statements, the locations read, then loaded, then their names)"""
+    statements, the locations read, then loaded, then their names), and
+    from the names kept across requests when rec_name alone is read
+    (names.py)"""
     __name__ = 'stock.location'
 
     @classmethod
