@@ -29,13 +29,14 @@ trytond's read unchanged.
 The names of the many2one columns whose target's ``rec_name`` is an
 ``SQLColumn`` (party, company, employee, contact; not a translated
 name) are read for every such column of the request in one statement,
-instead of one ``Target.read`` per target model: for each column, the
-name by the target's ``column_rec_name`` and whether the target row
-exists and passes the target's read record rules (``Rule.domain_get``
-converted by the target's ``search_domain``, as its ``read`` converts
-it), in the field's context (when it evaluates to one context for the
-page); the target's ``_before_read`` (model and field access) is called
-as its read calls it. A column of a target with a ``read`` of its own, a
+instead of one ``Target.read`` per target model: a union of one select
+per column of its targets by id, the name by the target's
+``column_rec_name`` and whether the row passes the target's read record
+rules (``Rule.domain_get`` converted by the target's ``search_domain``,
+with its joins, as its ``read`` converts them), in the field's context
+(when it evaluates to one context for the page); the target's
+``_before_read`` (model and field access) is called as its read calls
+it. A column of a target with a ``read`` of its own, a
 ``related_read_limit`` in the context, a history date, a row whose target
 is not readable, goes to ``Target.read`` as above (which raises the same
 access error). On a page of contact records that is one statement for
@@ -47,8 +48,7 @@ encoding the field's context to PYSON each time, and asks the selection
 of a ':string' field per row; evaluate the context once per distinct
 value of its eval fields (none for most fields) and compute the selection
 once per field when it does not depend on the record"."""
-from sql import Column, Literal
-from sql.operators import Exists
+from sql import Literal, Union
 
 from trytond.cache import freeze
 from trytond.model import ModelSQL, ModelStorage, fields
@@ -144,46 +144,49 @@ def _name_target(field, subs):
     return Target
 
 
-def _add_names(Model, names, rows):
+def _add_names(names, rows):
     """The names of the targets of the fields names ({name: (Target,
-    context)}) in one statement, the read record rules of each target
-    applied; returns the names left to Target.read (a target not readable
-    or missing)"""
+    context)}) in one statement, a union of a select of each field's
+    targets by id with whether the target's read record rules let the user
+    read it; returns the names left to Target.read (a target not found or
+    not readable)"""
     pool = Pool()
     Rule = pool.get('ir.rule')
     transaction = Transaction()
-    table = Model.__table__()
-    columns = [table.id.as_('id')]
+    queries = []
     for i, (name, (Target, context)) in enumerate(names.items()):
-        value = Column(table, name)
+        target_ids = list(dict.fromkeys(
+                row[name] for row in rows if row[name] is not None))
+        if not target_ids:
+            continue
         with transaction.set_context(context):
-            target_ids = list(dict.fromkeys(
-                    row[name] for row in rows if row[name] is not None))
             Target._before_read(target_ids, ['rec_name'])
             target = Target.__table__()
             tables = {None: (target, None)}
             rec_name = Target._fields['rec_name'].sql_column(tables, Target)
-            columns.append(convert_from(None, tables).select(
-                    rec_name, where=target.id == value).as_(f'n{i}'))
             domain = Rule.domain_get(Target.__name__, mode='read')
-            rule_target = Target.__table__()
-            tables = {None: (rule_target, None)}
-            where = rule_target.id == value
+            readable = Literal(True)
             if domain:
-                tables, expression = Target.search_domain(
+                # as the target's read converts its rules
+                tables, readable = Target.search_domain(
                     domain, active_test=False, tables=tables)
-                where &= expression
-            columns.append(Exists(convert_from(None, tables).select(
-                        Literal(1), where=where)).as_(f'r{i}'))
-    cursor = transaction.connection.cursor()
-    cursor.execute(*table.select(*columns,
-            where=fields.SQL_OPERATORS['in'](
-                table.id, [row['id'] for row in rows])))
-    values = {r[0]: r[1:] for r in cursor}
+            queries.append(convert_from(None, tables).select(
+                    Literal(i).as_('field'), target.id.as_('id'),
+                    rec_name.as_('rec_name'), readable.as_('readable'),
+                    where=fields.SQL_OPERATORS['in'](target.id, target_ids)))
+    found = {}
+    if queries:
+        query = queries[0]
+        for other in queries[1:]:
+            query = Union(query, other, all_=True)
+        cursor = transaction.connection.cursor()
+        cursor.execute(*query)
+        for field, id_, rec_name, readable in cursor:
+            found[int(field), id_] = (rec_name, readable)
     left = []
     for i, name in enumerate(names):
-        if any(row[name] is not None and not values[row['id']][2 * i + 1]
-                for row in rows):
+        if any(not found.get((i, row[name]), (None, False))[1]
+                for row in rows if row[name] is not None):
             left.append(name)
             continue
         key = name + '.'
@@ -192,9 +195,7 @@ def _add_names(Model, names, rows):
             value = row[name]
             if value is not None and value >= 0:
                 row[key] = targets.setdefault(value, {
-                        'id': value,
-                        'rec_name': values[row['id']][2 * i],
-                        })
+                        'id': value, 'rec_name': found[i, value][0]})
             else:
                 row[key] = None
     return left
@@ -261,7 +262,7 @@ def make_read(original):
                 if len(contexts) == 1:
                     (context, _), = contexts.values()
                     names[fname] = (Target, context)
-        left = _add_names(cls, names, result) if names else []
+        left = _add_names(names, result) if names else []
         for fname, subs in related.items():
             if fname not in names or fname in left:
                 _add_many2one(cls._fields[fname], subs, result)
