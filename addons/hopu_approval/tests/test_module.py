@@ -275,7 +275,8 @@ class HopuApprovalTestCase(
     def test_con4_inbox_stored(self):
         """「待我审批」: the list request as the web client makes it (its
         view's fields, the names and labels, the user's rules) costs the
-        same statements whatever the number of rows (no query per row)"""
+        same four statements whatever the number of rows (no query per
+        row)"""
         pool = Pool()
         Contract = pool.get('hopu.contract')
         Approval = pool.get('hopu.approval')
@@ -303,11 +304,14 @@ class HopuApprovalTestCase(
                 Contract.submit([self._contract(party, seller)])
             with Transaction().set_user(u_lead.id), \
                     Transaction().set_context(companies=[company.id]):
-                self.assertListQueriesFlat(
+                counts = self.assertListQueriesFlat(
                     Approval, [('to_approve_by_me', '=', True)],
                     view_id=ModelData.get_id(
                         'hopu_approval', 'approval_view_list'),
                     order=[('opened', 'ASC'), ('id', 'ASC')], pages=(2, 6))
+                # the search, the read, the names of the companies,
+                # customers and salespeople (one statement), the currency
+                self.assertEqual(set(counts.values()), {4}, msg=counts)
 
     def test_crm4_extension_race(self):
         """CRM-4 客户延期 on the engine: two approvers of the request's

@@ -5,6 +5,7 @@ statements for a page of 8 and of 80 rows (issue 14 item 8; the speed
 itself is measured by bench/lists.py, not here)."""
 import datetime as dt
 
+from trytond.model.exceptions import AccessError
 from trytond.modules.company.tests import create_company, set_company
 from trytond.modules.hopu_sysadmin.tests.list_queries import (
     ListQueriesMixin, counted_queries, forget_records, list_request_queries)
@@ -100,6 +101,75 @@ class CrmListSpeedTestMixin(ListQueriesMixin):
                 grant_read(user, model)
             with Transaction().set_user(user.id):
                 self.assertListQueriesFlat(Report, view_id=view)
+
+    @with_transaction()
+    def test_contact_record_list_queries(self):
+        """CRM-19: a page of the contact records costs three statements
+        for the supervisor and for a salesperson, whatever its size: the
+        search, the read, the names of the customers, contacts and
+        salespeople (each with its record rules); a customer the user may
+        no longer read fails the list as trytond's read fails it"""
+        pool = Pool()
+        Record = pool.get('hopu.crm.contact_record')
+        Contact = pool.get('hopu.crm.contact')
+        Party = pool.get('party.party')
+        User = pool.get('res.user')
+        ModelData = pool.get('ir.model.data')
+        view = ModelData.get_id('hopu_crm', 'contact_record_view_list')
+        company = create_company()
+        with set_company(company):
+            user, salespeople = self._list_organisation(company)
+            wang = salespeople[0]
+            seller = User(login='list_speed_wang', name="王芳",
+                companies=[company], company=company, employees=[wang],
+                employee=wang)
+            seller.save()
+            User.write([seller], {'groups': [('add', [ModelData.get_id(
+                                'hopu_crm', 'group_crm_salesperson')])]})
+            customers = self._customers(salespeople)
+            contacts = Contact.create([{
+                        'customer': c.id, 'name': f"联系人{n:03d}",
+                        } for n, c in enumerate(customers)])
+            Record.create([{
+                        'customer': c.id, 'contact': contact.id,
+                        'kind': 'visit', 'salesperson': c.salesperson.id,
+                        'date': dt.datetime(2026, 11, 1, 9, 0)
+                        + dt.timedelta(hours=n),
+                        'place': "客户公司", 'purpose': "拜访",
+                        } for n, (c, contact) in enumerate(
+                        zip(customers, contacts))])
+            for login_user in [user, seller]:
+                # (the programs of the contacts and of the records)
+                grant_read(login_user, Contact.__name__)
+            for login_user in [user, seller]:
+                with Transaction().set_user(login_user.id):
+                    counts = self.assertListQueriesFlat(
+                        Record, view_id=view, pages=(8, 40))
+                    self.assertEqual(set(counts.values()), {3}, msg=counts)
+                    _, rows = list_request_queries(
+                        Record, [], 40, view_id=view)
+                    for row in rows:
+                        self.assertEqual(row['customer.']['rec_name'],
+                            Party(row['customer']).rec_name)
+                        self.assertEqual(row['contact.']['rec_name'],
+                            Contact(row['contact']).rec_name)
+                        self.assertEqual(
+                            row['salesperson.']['rec_name'],
+                            wang.rec_name if login_user == seller
+                            else Pool().get('company.employee')(
+                                row['salesperson']).rec_name)
+            # 王芳 sees her records only; a customer of hers given to
+            # another salesperson: her record of it can no longer be listed
+            with Transaction().set_user(seller.id):
+                _, rows = list_request_queries(Record, [], 200, view_id=view)
+            self.assertEqual(len(rows), (ROWS + 1) // 2)
+            self.assertEqual(
+                {r['salesperson'] for r in rows}, {wang.id})
+            mine = customers[-1]
+            Party.write([mine], {'salesperson': salespeople[1].id})
+            with Transaction().set_user(seller.id):
+                with self.assertRaises(AccessError):
+                    list_request_queries(Record, [], 200, view_id=view)
 
     @with_transaction()
     def test_contact_name_in_sql(self):

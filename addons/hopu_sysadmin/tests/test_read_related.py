@@ -3,6 +3,7 @@
 """The related fields of a list (read_related.py): the same rows as
 trytond's read, the targets read in the same contexts; its entry of
 trytond_patches.py guards the function it wraps."""
+import contextlib
 import unittest
 from unittest import mock
 
@@ -13,7 +14,7 @@ from trytond.pool import Pool
 from trytond.tests.test_tryton import activate_module, with_transaction
 from trytond.transaction import Transaction
 
-from .list_queries import forget_records
+from .list_queries import counted_queries, forget_records
 
 
 class ReadRelatedTestCase(unittest.TestCase):
@@ -116,3 +117,38 @@ class ReadRelatedTestCase(unittest.TestCase):
             Keyword, [k.id for k in keywords], fields_names)
         self.assertEqual(patched, upstream)
         self.assertTrue(all(r['keyword:string'] for r in patched))
+
+    @with_transaction()
+    def test_names_in_one_statement(self):
+        """SYS-7 (issue 14 item 8): the names of the many2one columns whose
+        target's rec_name is an SQL column (a company, a party in the
+        context of one company) are read in one statement, as trytond reads
+        them; a name read in several contexts or with more than rec_name
+        goes to the target's read"""
+        pool = Pool()
+        Employee = pool.get('company.employee')
+        company = create_company("First")
+        employees = [create_employee(company, name)
+            for name in ["Ann", "Bob", "Cy"]]
+        ids = [e.id for e in employees]
+        upstream = trytond_patches.upstream(read_related.TARGET)
+        fields_names = ['party.rec_name', 'company.rec_name', 'company']
+        counts = []
+        results = []
+        for read in [None, upstream]:
+            forget_records()
+            with (mock.patch.object(ModelSQL, 'read', read) if read
+                    else contextlib.nullcontext()), \
+                    counted_queries() as counter:
+                rows = Employee.read(ids, fields_names)
+            counts.append(counter['queries'])
+            results.append(sorted(rows, key=lambda r: r['id']))
+        patched, upstream_rows = results
+        self.assertEqual(patched, upstream_rows)
+        self.assertEqual(
+            [r['party.']['rec_name'] for r in patched], ["Ann", "Bob", "Cy"])
+        self.assertEqual(
+            {r['company.']['rec_name'] for r in patched}, {"First"})
+        # the employees, then the names of both columns (trytond: the
+        # parties, then the companies)
+        self.assertEqual(counts, [2, 3])
