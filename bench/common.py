@@ -205,8 +205,10 @@ def list_request(database, user_id, context, model, domain, order, fields,
         query, params, repeat, clock, check=same_ids, pages=PAGES,
         statements=False):
     """One list request of the web client through the ORM (search of a page
-    in the domain and order + read of the fields, with the access checks
-    and record rules, as the user, in a read-only transaction) against one
+    in the domain and order + read of the fields, the methods called as the
+    RPC dispatcher calls them (``RPC.decorate``, ``RPC.result``), with the
+    access checks and record rules, as the user, in a read-only
+    transaction) against one
     SQL statement returning the same rows (query with params and limit, in
     a transaction of its own). check(limit, ids, rows, sql_rows) is called
     for each size of pages before the timing. Returns the medians in ms of
@@ -225,10 +227,14 @@ def list_request(database, user_id, context, model, domain, order, fields,
                     database, user_id, context=context, readonly=True):
                 clock.reset()
                 Model = Pool().get(model)
+                # the methods as the dispatcher calls them for sao
+                search = Model.__rpc__['search']
+                read = Model.__rpc__['read']
                 with check_access():
-                    records = Model.search(domain, 0, limit, order)
-                    ids = list(map(int, records))
-                    rows = Model.read(ids, fields)
+                    ids = search.result(search.decorate(Model.search)(
+                            domain, 0, limit, order))
+                    rows = read.result(read.decorate(Model.read)(
+                            ids, fields))
                 queries[limit] = clock.queries
             return ids, rows
         return run

@@ -159,8 +159,9 @@ LIMIT %(limit)s
 # label, the menu entry (module, XML id) or (None, its zh_CN name), SQL,
 # extra SQL parameters
 LISTS = [
+    # the first tab of the menu's action: 潜在客户
     ("潜在客户&跟进客户", ('hopu_crm', 'menu_lead_form'), CUSTOMERS,
-        {'stages': ['potential', 'follow_up']}),
+        {'stages': ['potential']}),
     ("现有客户", ('hopu_crm', 'menu_customer_form'), CUSTOMERS,
         {'stages': ['existing']}),
     ("所有拜访日报", ('hopu_crm', 'menu_daily_report_all'), DAILY_REPORTS,

@@ -82,7 +82,7 @@ class Sale(RecNameColumnMixin, ApprovalMixin, metaclass=PoolMeta):
     list's read adds both to its rows without the getters (read), and
     the record rule's column (the salesperson) is indexed; the names of
     the company, currency, warehouse and salesperson are kept across
-    requests (names.py)."""
+    requests (hopu_sysadmin's rec_name_cache.py)."""
     __name__ = 'sale.sale'
 
     salesperson = fields.Many2One(

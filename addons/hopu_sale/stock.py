@@ -10,10 +10,9 @@ from sql.operators import Concat
 from trytond.cache import Cache
 from trytond.ir.lang import get_parent_language
 from trytond.modules.hopu_sysadmin.party import RecNameColumnMixin
+from trytond.modules.hopu_sysadmin.rec_name_cache import RecNameCacheMixin
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
-
-from .names import RecNameCacheMixin
 
 SHIPMENT_PREFIX = 'FH'
 RETURN_PREFIX = 'TH'
@@ -71,7 +70,7 @@ class Location(RecNameCacheMixin, RecNameColumnMixin, metaclass=PoolMeta):
     records (issue 15: the warehouse of a page of 销售订单 cost three
     statements, the locations read, then loaded, then their names), and
     from the names kept across requests when rec_name alone is read
-    (names.py)"""
+    (hopu_sysadmin's rec_name_cache.py)"""
     __name__ = 'stock.location'
 
     @classmethod

@@ -22,6 +22,7 @@ from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
 from .exceptions import CompanyCodeError, DepartmentCompanyError
+from .rec_name_cache import RecNameCacheMixin
 
 logger = logging.getLogger(__name__)
 
@@ -127,7 +128,7 @@ def check_codes_unique(items):
                     'hopu_sysadmin.msg_company_code_unique'))
 
 
-class Employee(metaclass=PoolMeta):
+class Employee(RecNameCacheMixin, metaclass=PoolMeta):
     __name__ = 'company.employee'
 
     department = fields.Many2One(

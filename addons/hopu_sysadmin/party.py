@@ -17,6 +17,7 @@ from sql.operators import Concat
 from trytond.model import fields
 from trytond.pool import Pool, PoolMeta
 
+from .rec_name_cache import RecNameCacheMixin, clear_names
 from .sqlcolumn import SQLColumn
 
 
@@ -51,12 +52,20 @@ class Party(RecNameColumnMixin, metaclass=PoolMeta):
     __name__ = 'party.party'
 
     @classmethod
+    def on_modification(cls, mode, parties, field_names=None):
+        super().on_modification(mode, parties, field_names=field_names)
+        # the name of a company or an employee is its party's
+        if mode == 'delete' or (mode == 'write'
+                and set(field_names or ()) & {'name', 'code'}):
+            clear_names()
+
+    @classmethod
     def column_rec_name(cls, tables):
         party, _ = tables[None]
         return party_name(party)
 
 
-class Company(RecNameColumnMixin, metaclass=PoolMeta):
+class Company(RecNameCacheMixin, RecNameColumnMixin, metaclass=PoolMeta):
     __name__ = 'company.company'
 
     @classmethod

@@ -40,7 +40,10 @@ it. A column of a target with a ``read`` of its own, a
 ``related_read_limit`` in the context, a history date, a row whose target
 is not readable, goes to ``Target.read`` as above (which raises the same
 access error). On a page of contact records that is one statement for
-the customers, contacts and salespeople instead of three.
+the customers, contacts and salespeople instead of three. The names of a
+target whose names are kept across requests (``rec_name_cache``: the
+companies, the employees) are taken from there, only the ones not kept
+yet selected (and kept): with the names kept, no statement.
 
 Upstream report it amounts to: "ModelSQL.read evaluates the target and
 the context of a related field twice per row (sorted and groupby keys),
@@ -57,6 +60,9 @@ from trytond.pool import Pool
 from trytond.pyson import PYSONDecoder, PYSONEncoder
 from trytond.tools import is_instance_method
 from trytond.transaction import Transaction
+
+from . import rec_name_cache
+from .rec_name_cache import RecNameCacheMixin
 
 #: the digest of the source of trytond 8.0's ModelSQL.read, which
 #: make_read wraps (its entry of trytond_patches.py leaves a trytond whose
@@ -136,7 +142,8 @@ def _name_target(field, subs):
                 and Transaction().context.get('_datetime'))):
         return None
     for klass in Target.__mro__:
-        if klass in {ModelSQL, ModelStorage}:
+        # the names kept (rec_name_cache) are read below as its read does
+        if klass in {ModelSQL, ModelStorage, RecNameCacheMixin}:
             continue
         if any(n in vars(klass)
                 for n in ('read', '_before_read', '_after_read')):
@@ -154,6 +161,8 @@ def _add_names(names, rows):
     Rule = pool.get('ir.rule')
     transaction = Transaction()
     queries = []
+    found = {}
+    kept = {}
     for i, (name, (Target, context)) in enumerate(names.items()):
         target_ids = list(dict.fromkeys(
                 row[name] for row in rows if row[name] is not None))
@@ -161,6 +170,14 @@ def _add_names(names, rows):
             continue
         with transaction.set_context(context):
             Target._before_read(target_ids, ['rec_name'])
+            if rec_name_cache.uses_kept_names(Target):
+                kept[i] = Target
+                for id_, rec_name in rec_name_cache.kept_names(
+                        Target, target_ids).items():
+                    found[i, id_] = (rec_name, True)
+                target_ids = [t for t in target_ids if (i, t) not in found]
+                if not target_ids:
+                    continue
             target = Target.__table__()
             tables = {None: (target, None)}
             rec_name = Target._fields['rec_name'].sql_column(tables, Target)
@@ -174,7 +191,6 @@ def _add_names(names, rows):
                     Literal(i).as_('field'), target.id.as_('id'),
                     rec_name.as_('rec_name'), readable.as_('readable'),
                     where=fields.SQL_OPERATORS['in'](target.id, target_ids)))
-    found = {}
     if queries:
         query = queries[0]
         for other in queries[1:]:
@@ -183,6 +199,8 @@ def _add_names(names, rows):
         cursor.execute(*query)
         for field, id_, rec_name, readable in cursor:
             found[int(field), id_] = (rec_name, readable)
+            if int(field) in kept and readable:
+                rec_name_cache.keep_names(kept[int(field)], {id_: rec_name})
     left = []
     for i, name in enumerate(names):
         if any(not found.get((i, row[name]), (None, False))[1]

@@ -6,11 +6,20 @@ import polib
 
 from trytond.pool import Pool, PoolMeta
 
+from . import rec_name_cache
+
 
 class Translation(metaclass=PoolMeta):
     """The Chinese of official modules in locale/override/zh_CN.po also where
-    the official module has no zh_CN text at all (ERP-8)"""
+    the official module has no zh_CN text at all (ERP-8); the names kept by
+    rec_name_cache forgotten when a translation of theirs changes"""
     __name__ = 'ir.translation'
+
+    @classmethod
+    def _clear_cache_for(cls, types, models):
+        super()._clear_cache_for(types, models)
+        if 'model' in types and rec_name_cache.sources() & set(models):
+            rec_name_cache.clear_names()
 
     @classmethod
     def translation_import(cls, lang, module, po_path):

@@ -494,6 +494,38 @@ PATCHES += [
     ]
 
 
+# The search of a list over RPC (rpc_search.py); after security.search,
+# which it calls with query=True
+
+def _rpc_search():
+    from . import rpc_search
+    return rpc_search
+
+
+RPC_SEARCH_REPORT = """
+    Over RPC, ``search`` returns ids (``RPC(result=lambda r: list(map(int,
+    r)))``) and the transaction ends, yet ``ModelSQL.search`` selects every
+    eager column of the records found and fills the transaction's record
+    cache with them, which nothing reads: a fifth to a half of the time of
+    a list page's search. The dispatcher could call ``search`` so that it
+    selects the ids only (e.g. a context key or a ``search_ids`` method
+    that the ``search`` RPC calls), the server's own searches keeping the
+    cache."""
+
+PATCHES += [
+    Patch('speed.rpc_search',
+        'trytond.rpc:RPC.decorate',
+        lambda original: _rpc_search().make_decorate(original),
+        fingerprint='a857c9b85a7937dd', required=False,
+        report=RPC_SEARCH_REPORT),
+    Patch('speed.rpc_search_ids',
+        'trytond.model.modelsql:ModelSQL.search',
+        lambda original: _rpc_search().make_search(original),
+        fingerprint='8ca7cd7b5e0649e1', required=False,
+        report="(The search side of speed.rpc_search: the ids selected.)"),
+    ]
+
+
 # The labels of a list's selection columns (selection_string.py)
 
 def _selection_string():

@@ -190,9 +190,9 @@ class HopuSaleTestCase(ListQueriesMixin,
         (issue 15; the speed is measured by bench/sale_orders.py): the
         search, the read, the amounts and expiries, the customers' names;
         the names of the company, currency, warehouse and salesperson are
-        kept across requests (names.py). The rows are Tryton's: the
-        amounts and expiries its getters give, the names get_rec_name
-        gives"""
+        kept across requests (hopu_sysadmin's rec_name_cache.py). The rows
+        are Tryton's: the amounts and expiries its getters give, the names
+        get_rec_name gives"""
         pool = Pool()
         Sale = pool.get('sale.sale')
         Line = pool.get('sale.line')
@@ -460,7 +460,7 @@ class HopuSaleTestCase(ListQueriesMixin,
             with Transaction().set_context(language=language):
                 # the language's parents found once (trytond asks the
                 # database for them); with another field, not from the
-                # names kept (names.py)
+                # names kept (hopu_sysadmin's rec_name_cache.py)
                 Location.read(ids, ['rec_name', 'code'])
                 forget_records()
                 with counted_queries() as counter:

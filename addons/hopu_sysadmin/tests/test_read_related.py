@@ -9,7 +9,8 @@ from unittest import mock
 
 from trytond.model import ModelSQL
 from trytond.modules.company.tests import create_company, create_employee
-from trytond.modules.hopu_sysadmin import read_related, trytond_patches
+from trytond.modules.hopu_sysadmin import (
+    read_related, rec_name_cache, trytond_patches)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import activate_module, with_transaction
 from trytond.transaction import Transaction
@@ -137,6 +138,9 @@ class ReadRelatedTestCase(unittest.TestCase):
         results = []
         for read in [None, upstream]:
             forget_records()
+            # the names kept across requests (rec_name_cache) forgotten:
+            # the companies are read
+            rec_name_cache.clear_names()
             with (mock.patch.object(ModelSQL, 'read', read) if read
                     else contextlib.nullcontext()), \
                     counted_queries() as counter:
@@ -152,3 +156,13 @@ class ReadRelatedTestCase(unittest.TestCase):
         # the employees, then the names of both columns (trytond: the
         # parties, then the companies)
         self.assertEqual(counts, [2, 3])
+        # the companies' names now kept: the parties' alone are selected,
+        # the same names
+        forget_records()
+        with counted_queries() as counter:
+            rows = Employee.read(ids, fields_names)
+        self.assertEqual(counter['queries'], 2)
+        self.assertEqual(sorted(rows, key=lambda r: r['id']), patched)
+        with counted_queries() as counter:
+            Employee.read(ids, ['company.rec_name'])
+        self.assertEqual(counter['queries'], 1, "the employees alone")
