@@ -215,6 +215,17 @@ def _deferred_drop(test_tryton, store, db_uri):
     return deferred_drop
 
 
+def _schema_reads_patched():
+    """hopu_sysadmin's speed.fk_deltypes (trytond_patches.py) from the
+    start of a PostgreSQL job: a test database made from nothing (the
+    cache job's first set) reads the foreign keys of ir, res, party …
+    before the pool of hopu_sysadmin would apply it (3 s a table)"""
+    from trytond.modules.hopu_sysadmin import trytond_patches
+    trytond_patches.apply(patches=[
+            p for p in trytond_patches.PATCHES
+            if p.name == 'speed.fk_deltypes'])
+
+
 def drop_stale_test_templates(db_uri=paths.DEFAULT_PG_URI):
     "The PostgreSQL test templates of older sources of this checkout"
     from trytond.modules.hopu_sysadmin import database_template
@@ -322,6 +333,7 @@ def run_worker(backend, target, result_file, patterns=None, failfast=False):
     sys.path.insert(0, str(paths.ROOT))
     if backend == 'postgresql':
         _pg_template_cache(db_uri)
+        _schema_reads_patched()
     from trytond.tests import test_tryton, tools
 
     from . import test_cache

@@ -73,6 +73,9 @@ def resolve(target):
 
 
 def _function(raw):
+    "The function of a classmethod, of a property's getter, or raw"
+    if isinstance(raw, property):
+        return raw.fget
     return getattr(raw, '__func__', raw)
 
 
@@ -157,6 +160,8 @@ class Patch:
         function = self.make(_function(raw))
         if isinstance(raw, classmethod):
             function = classmethod(function)
+        elif isinstance(raw, property):
+            function = property(function)
         setattr(owner, attribute, function)
         _PATCHED[(owner, attribute)] = (self.name, function)
 
@@ -686,4 +691,50 @@ PATCHES += [
             2. A POST to ``/<db>/rpc/`` whose body is neither JSON-RPC nor
             XML-RPC is answered with HTTP 500 (an exception of the
             parsing) instead of 400 Bad Request."""),
+    ]
+
+
+# The schema of a PostgreSQL database, read at each module update
+
+def _fk_deltypes(original):
+    from trytond.transaction import Transaction
+
+    def _fk_deltypes(self):
+        # TableHandler's cache, emptied by _update_definitions()
+        if self._TableHandler__fk_deltypes is None:
+            cursor = Transaction().connection.cursor()
+            cursor.execute(
+                'SELECT c.conname, a.attname, '
+                "CASE c.confdeltype WHEN 'c' THEN 'CASCADE' "
+                "WHEN 'n' THEN 'SET NULL' WHEN 'd' THEN 'SET DEFAULT' "
+                "WHEN 'r' THEN 'RESTRICT' ELSE 'NO ACTION' END "
+                'FROM pg_constraint AS c '
+                'JOIN pg_class AS t ON t.oid = c.conrelid '
+                'JOIN pg_namespace AS n ON n.oid = t.relnamespace '
+                'JOIN pg_attribute AS a ON a.attrelid = c.conrelid '
+                'AND a.attnum = ANY (c.conkey) '
+                "WHERE c.contype = 'f' AND t.relname = %s "
+                'AND n.nspname = %s',
+                (self.table_name, self.table_schema))
+            self._TableHandler__fk_deltypes = {
+                r[:2]: r[2] for r in cursor}
+        return self._TableHandler__fk_deltypes
+    return _fk_deltypes
+
+
+PATCHES += [
+    Patch('speed.fk_deltypes',
+        'trytond.backend.postgresql.table:TableHandler._fk_deltypes',
+        _fk_deltypes,
+        fingerprint='51bbd1aac50e5057', required=False,
+        report="""
+            ``TableHandler._fk_deltypes`` (PostgreSQL) reads the foreign
+            keys of a table by joining ``information_schema``'s
+            ``key_column_usage`` and ``referential_constraints``: the
+            planner walks every foreign key of the database for each
+            (3.7 s a table on a database of Hopu's modules, 705 foreign
+            keys), and it runs again for every table holding a Many2One at
+            each activation or update of a module, and after each foreign
+            key it adds. The same rows from ``pg_constraint`` and
+            ``pg_attribute`` take a millisecond."""),
     ]

@@ -11,10 +11,12 @@ import sys
 import textwrap
 import unittest
 from pathlib import Path
+from types import SimpleNamespace
 from unittest import mock
 
 import trytond
-from trytond.tests.test_tryton import activate_module
+from trytond.tests.test_tryton import activate_module, with_transaction
+from trytond.transaction import Transaction
 
 from .. import trytond_patches
 from ..trytond_patches import PATCHES, Patch, PatchRefused
@@ -124,6 +126,35 @@ class TrytondPatchesTestCase(unittest.TestCase):
 
         with mock.patch.object(trytond, '__series__', '9.0'):
             self.assertIn('written for trytond 8.0', fits.problem())
+
+    @with_transaction()
+    def test_fk_deltypes_as_upstream(self):
+        """speed.fk_deltypes reads the foreign keys (constraint, column, ON
+        DELETE) that trytond's query reads, on the tables holding the most
+        of them (PostgreSQL: SQLite's TableHandler reads its own way)"""
+        from trytond import backend
+        if backend.name != 'postgresql':
+            return
+        target = 'trytond.backend.postgresql.table:TableHandler._fk_deltypes'
+        upstream = trytond_patches.upstream(target).fget
+        patched = trytond_patches.patched(target)[1].fget
+        cursor = Transaction().connection.cursor()
+        cursor.execute(
+            "SELECT t.relname FROM pg_constraint AS c "
+            "JOIN pg_class AS t ON t.oid = c.conrelid "
+            "WHERE c.contype = 'f' GROUP BY t.relname "
+            "ORDER BY count(*) DESC, t.relname LIMIT 8")
+        tables = [t for t, in cursor]
+        rules = set()
+        for table in tables:
+            def handler():
+                return SimpleNamespace(table_name=table,
+                    table_schema='public', _TableHandler__fk_deltypes=None)
+            found = patched(handler())
+            self.assertEqual(found, upstream(handler()), msg=table)
+            rules |= set(found.values())
+        self.assertEqual(len(tables), 8)
+        self.assertGreaterEqual(rules, {'CASCADE', 'SET NULL'})
 
 
 class Target:
