@@ -6,13 +6,14 @@ import polib
 
 from trytond.pool import Pool, PoolMeta
 
-from . import rec_name_cache
+from . import rec_name_cache, selection_string
 
 
 class Translation(metaclass=PoolMeta):
     """The Chinese of official modules in locale/override/zh_CN.po also where
     the official module has no zh_CN text at all (ERP-8); the names kept by
-    rec_name_cache forgotten when a translation of theirs changes"""
+    rec_name_cache and the selection labels kept by selection_string
+    forgotten when a translation of theirs changes"""
     __name__ = 'ir.translation'
 
     @classmethod
@@ -20,6 +21,8 @@ class Translation(metaclass=PoolMeta):
         super()._clear_cache_for(types, models)
         if 'model' in types and rec_name_cache.sources() & set(models):
             rec_name_cache.clear_names()
+        if set(types) & {'selection', 'field'}:
+            selection_string.clear_labels()
 
     @classmethod
     def translation_import(cls, lang, module, po_path):
