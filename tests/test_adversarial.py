@@ -47,6 +47,9 @@ ATTACKERS = ['wangfang', 'zhangwei', 'chengang']
 # ERP-3: the warehouse clerk 李强, who has the stock programs of the head
 # company only (ERP_VICTIMS)
 ERP_ATTACKER = demo_stock.CLERK[0]
+# ERP-1 SYS-5: the receiving clerk 吴敏, with the rights of 采购到货 on the
+# moves (and none of the stock programs): the moves of other documents
+RECEIVING_CLERK = 'wumin'
 # ERP-1 ERP-3: the documents the clerk may not touch — of another company
 # (made by the test in 皓普科技上海分公司) or of programs he has no right on
 # (the demo's purchase chain, stock take and alert)
@@ -1352,6 +1355,67 @@ class AdversarialTestCase(unittest.TestCase):
             self.record('erp', 'stock.shipment.internal',
                 f'create elsewhere{suffix}', attacker, leak)
         self.assertNoLeak('erp')
+
+    def test_receiving_clerk_moves(self):
+        """ERP-1 SYS-5: the receiving clerk 吴敏 (采购到货, its rights on
+        stock.move) writes and deletes the moves of the supplier shipments
+        only: a draft move of an 入库单 and a move of no document (库存移动)
+        are refused to write and to delete, and stay as they were"""
+        attacker = Attacker(
+            self.url, self.name, RECEIVING_CLERK, self.admin)
+        access = attacker.model('ir.model.access', 'get_access',
+            ['stock.move'])
+        # he has the rights: the rule alone refuses
+        self.assertTrue(access['stock.move']['write'])
+        self.assertTrue(access['stock.move']['delete'])
+        company = attacker.companies[0]
+        warehouse, = self.a('stock.location', 'search',
+            [('type', '=', 'warehouse')], 0, 1, [('id', 'ASC')])
+        storage, = self.a('stock.location', 'read', [warehouse],
+            ['storage_location'])
+        storage = storage['storage_location']
+        lost_found, = self.a('stock.location', 'search',
+            [('type', '=', 'lost_found')], 0, 1, None)
+        product, = self.a('product.product', 'search',
+            [('type', '=', 'goods')], 0, 1, [('id', 'ASC')])
+        unit, = self.a('product.product', 'read', [product], ['default_uom'])
+        move = {
+            'product': product, 'unit': unit['default_uom'], 'quantity': 5,
+            'company': company, 'from_location': lost_found,
+            'to_location': storage}
+        shipment, = self.a('stock.shipment.internal', 'create', [{
+                    'company': company, 'hopu_kind': 'in',
+                    'hopu_reason': '样品退回',
+                    'from_location': lost_found, 'to_location': storage,
+                    'moves': [('create', [move])],
+                    }])
+        self.addCleanup(self.quietly, 'stock.shipment.internal', 'delete',
+            [shipment])
+        free, = self.a('stock.move', 'create', [move])
+        self.addCleanup(self.quietly, 'stock.move', 'delete', [free])
+        internal, = self.a('stock.shipment.internal', 'read', [shipment],
+            ['moves'])[0]['moves']
+        for name, victim in [('入库单', internal), ('库存移动', free)]:
+            before = self.admin_read(
+                'stock.move', [victim], ['quantity', 'write_date'])
+            for path, call in [
+                    ('write', lambda: attacker.model('stock.move', 'write',
+                            [victim], {'quantity': 99})),
+                    ('delete', lambda: attacker.model(
+                            'stock.move', 'delete', [victim]))]:
+                answer = self.try_(call)
+                leak = None
+                if not isinstance(answer, Refused):
+                    leak = f'{name} move {victim}: {path} {answer!r}'
+                self.record('receipt', 'stock.move', f'{path} ({name})',
+                    attacker, leak)
+            after = self.admin_read(
+                'stock.move', [victim], ['quantity', 'write_date'])
+            if after != before:
+                self.record('receipt', 'stock.move', f'unchanged ({name})',
+                    attacker, f'changed: {before} → {after}')
+            self.assertTrue(self.exists('stock.move', [victim]))
+        self.assertNoLeak('receipt')
 
     def test_victims_exist(self):
         "The suite has victims: every attacker is refused something"

@@ -17,6 +17,9 @@ from trytond.transaction import Transaction
 
 from ..exceptions import AmendmentApprovalError, SaleApprovalError
 
+# hopu_erp's record rule that keeps the moves to the programs' documents
+RULE = "Moves of the documents of the programs"
+
 
 def as_user(user):
     "Act as the user would from the client (rights and rules checked)"
@@ -786,6 +789,150 @@ class HopuSaleTestCase(ListQueriesMixin,
             with as_user(users['wangfang']):
                 self.assertEqual(Move.search([
                             ('origin', 'like', 'sale.line,%')]), [])
+
+    @with_transaction()
+    def test_shipping_clerk_move_write_refused(self):
+        """ERP-2 发货通知, SYS-5: the shipping clerk (发货通知's rights only)
+        changes the moves of the customer shipments and ships as the manual
+        does; the moves of other documents (a supplier shipment, a customer
+        return of 销售退货, a stock take, a move of 库存移动) he may not
+        write, delete or create: refused by the record rule, the move
+        unchanged. With a program on every move (库存移动) he changes them
+        too"""
+        pool = Pool()
+        Sale = pool.get('sale.sale')
+        Shipment = pool.get('stock.shipment.out')
+        ShipmentIn = pool.get('stock.shipment.in')
+        ShipmentReturn = pool.get('stock.shipment.out.return')
+        Inventory = pool.get('stock.inventory')
+        Move = pool.get('stock.move')
+        Location = pool.get('stock.location')
+        Program = pool.get('hopu.program')
+        Party = pool.get('party.party')
+        company = create_company()
+        with set_company(company):
+            users, employees = self._organisation(company)
+            clerk = self._user('wumin', company)
+            self._grant(clerk, ['ERP-2-SHIP'])
+            # 库存移动 (ERP-3-MOVE of hopu_stock, not a dependency here):
+            # the program as hopu_stock defines it
+            Program.create([{
+                        'code': 'ERP-3-MOVE', 'name': "库存移动",
+                        'model_names': 'stock.move'}])
+            mover = self._user('mover', company)
+            self._grant(mover, ['ERP-2-SHIP', 'ERP-3-MOVE'])
+            product = self._product()
+            customer = self._customer("杭州华信科技有限公司", employees['wangfang'])
+            with as_user(users['wangfang']):
+                sale = self._sale(customer, product, 4)
+            Sale.write([sale], {
+                    'state': 'quotation', 'quotation_state': 'approved'})
+            Sale.confirm([sale])
+            Sale.process([sale])
+            shipment, = Sale(sale.id).shipments
+
+            warehouse, = Location.search([('code', '=', 'WH')])
+            storage = warehouse.storage_location
+            supplier_location, = Location.search([('code', '=', 'SUP')])
+            customer_location, = Location.search([('code', '=', 'CUS')])
+            lost_found, = Location.search([('type', '=', 'lost_found')])
+            supplier, = Party.create([{
+                        'name': "宁波钢铁贸易有限公司",
+                        'addresses': [('create', [{}])]}])
+
+            def move(from_, to, **values):
+                if {from_.type, to.type} & {'supplier', 'customer'}:
+                    values.update(unit_price=Decimal('10'),
+                        currency=company.currency.id)
+                return {
+                    'product': product.id, 'unit': product.default_uom.id,
+                    'quantity': 5, 'from_location': from_.id,
+                    'to_location': to.id, 'company': company.id, **values}
+            receipt, = ShipmentIn.create([{
+                        'supplier': supplier.id, 'company': company.id,
+                        'warehouse': warehouse.id,
+                        'warehouse_input': warehouse.input_location.id,
+                        'warehouse_storage': storage.id,
+                        'incoming_moves': [('create', [move(
+                                        supplier_location,
+                                        warehouse.input_location)])],
+                        }])
+            customer_return, = ShipmentReturn.create([{
+                        'customer': customer.id, 'company': company.id,
+                        'warehouse': warehouse.id,
+                        'warehouse_input': warehouse.input_location.id,
+                        'warehouse_storage': storage.id,
+                        'incoming_moves': [('create', [move(
+                                        customer_location,
+                                        warehouse.input_location)])],
+                        }])
+            inventory, = Inventory.create([{
+                        'location': storage.id, 'company': company.id,
+                        'lines': [('create', [{
+                                        'product': product.id,
+                                        'quantity': 5}])],
+                        }])
+            take_move, free_move = Move.create([
+                    move(lost_found, storage,
+                        origin=str(inventory.lines[0])),
+                    move(lost_found, storage),
+                    ])
+            others = {
+                'supplier shipment': receipt.incoming_moves[0],
+                'customer return': customer_return.incoming_moves[0],
+                'stock take': take_move,
+                'stock move': free_move,
+                }
+
+        with as_user(clerk):
+            # the manual's steps: 3 of the 4 picked, forced, packed, done
+            picked, = Shipment(shipment.id).inventory_moves
+            Move.write([Move(picked.id)], {'quantity': 3})
+            with Transaction().set_context(_skip_warnings=True):
+                Shipment.assign_force([Shipment(shipment.id)])
+                Shipment.pick([Shipment(shipment.id)])
+                Shipment.pack([Shipment(shipment.id)])
+                Shipment.do([Shipment(shipment.id)])
+            for name, other in others.items():
+                with self.subTest(document=name):
+                    with self.assertRaisesRegex(AccessError, RULE):
+                        Move.write([Move(other.id)], {'quantity': 50})
+        shipment = Shipment(shipment.id)
+        self.assertEqual(shipment.state, 'done')
+        self.assertEqual(
+            [(m.state, m.quantity) for m in shipment.inventory_moves],
+            [('done', 3)])
+        self.assertEqual(
+            [m.state for m in shipment.outgoing_moves], ['done'])
+        for other in others.values():
+            other = Move(other.id)
+            self.assertEqual((other.quantity, other.state), (5, 'draft'))
+
+        with as_user(mover):
+            for name, other in others.items():
+                with self.subTest(document=name):
+                    Move.write([Move(other.id)], {'quantity': 6})
+            own, = Move.create([move(lost_found, storage)])
+            Move.delete([own])
+        self.assertEqual([Move(o.id).quantity for o in others.values()],
+            [6] * len(others))
+        self.assertFalse(Move.search([('id', '=', own.id)]))
+
+        # Each delete tried once (the transaction remembers the records
+        # whose delete was tried), the create last (the RPC rolls back the
+        # row inserted before the check; this test goes on in the same
+        # transaction)
+        with as_user(clerk):
+            for name, other in others.items():
+                with self.subTest(document=name):
+                    with self.assertRaisesRegex(AccessError, RULE):
+                        Move.delete([Move(other.id)])
+        self.assertEqual(
+            len(Move.search([('id', 'in', [o.id for o in others.values()])])),
+            len(others))
+        with as_user(clerk):
+            with self.assertRaisesRegex(AccessError, RULE):
+                Move.create([move(lost_found, storage)])
 
 
 del ModuleTestCase

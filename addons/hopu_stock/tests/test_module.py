@@ -17,6 +17,8 @@ from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
 
 ALL = ['read', 'create', 'write', 'delete', 'print', 'export', 'approve']
+# hopu_erp's record rule that keeps the moves to the programs' documents
+RULE = "Moves of the documents of the programs"
 
 
 def create_user(company, login, programs, rights=ALL):
@@ -649,6 +651,91 @@ class HopuStockTestCase(
                                 'from_location': other.from_location.id,
                                 'to_location': other.to_location.id,
                                 'company': company.id}])
+
+    @with_transaction()
+    def test_stock_in_clerk_move_write_refused(self):
+        """SYS-5: the rights of 入库单 (ERP-3-RK) change the moves of the
+        入库单 only: a move of a supplier shipment (采购到货), of a stock
+        adjustment not yet done or of 库存移动 is refused to write and to
+        delete by the record rule, and stays unchanged; with 库存移动
+        (ERP-3-MOVE) as well, every move is his to change"""
+        pool = Pool()
+        Move = pool.get('stock.move')
+        Location = pool.get('stock.location')
+        Party = pool.get('party.party')
+        ShipmentIn = pool.get('stock.shipment.in')
+        data = self._setup()
+        company = data['company']
+        product = data['resistor']
+        with set_company(company):
+            shipments = self._kinds(data)
+            clerk = create_user(company, 'clerk', ['ERP-3-RK'])
+            mover = create_user(company, 'mover', ['ERP-3-RK', 'ERP-3-MOVE'])
+            adjustment = self._adjustment(
+                data, [(product, data['storage'], 5)])
+            lost_found, = Location.search([('type', '=', 'lost_found')])
+            supplier_location, = Location.search([('code', '=', 'SUP')])
+            supplier, = Party.create([{'name': "宁波钢铁贸易有限公司"}])
+            warehouse = data['warehouse']
+
+            def move(from_, to, **values):
+                return {
+                    'product': product.id, 'unit': product.default_uom.id,
+                    'quantity': 5, 'from_location': from_.id,
+                    'to_location': to.id, 'company': company.id,
+                    **values}
+            receipt, = ShipmentIn.create([{
+                        'supplier': supplier.id, 'company': company.id,
+                        'warehouse': warehouse.id,
+                        'warehouse_input': warehouse.input_location.id,
+                        'warehouse_storage': data['storage'].id,
+                        'incoming_moves': [('create', [move(
+                                        supplier_location,
+                                        warehouse.input_location,
+                                        unit_price=0,
+                                        currency=company.currency.id)])],
+                        }])
+            adjustment_move, free_move = Move.create([
+                    move(lost_found, data['storage'],
+                        origin=str(adjustment.lines[0])),
+                    move(lost_found, data['storage']),
+                    ])
+        others = {
+            'supplier shipment': receipt.incoming_moves[0],
+            'adjustment': adjustment_move,
+            'stock move': free_move,
+            }
+        own = shipments['in'].moves[0]
+        user_, context = act_as(clerk, company)
+        with user_, context:
+            Move.write([Move(own.id)], {'quantity': 7})
+            for name, other in others.items():
+                with self.subTest(document=name):
+                    with self.assertRaisesRegex(AccessError, RULE):
+                        Move.write([Move(other.id)], {'quantity': 50})
+        self.assertEqual(Move(own.id).quantity, 7)
+        self.assertEqual(
+            [Move(o.id).quantity for o in others.values()], [5, 5, 5])
+        user_, context = act_as(mover, company)
+        with user_, context:
+            for name, other in others.items():
+                with self.subTest(document=name):
+                    Move.write([Move(other.id)], {'quantity': 6})
+            Move.delete([Move(free_move.id)])
+        self.assertEqual([Move(others[n].id).quantity
+                for n in ['supplier shipment', 'adjustment']], [6, 6])
+        self.assertFalse(Move.search([('id', '=', free_move.id)]))
+        # each delete tried once: the transaction remembers the records
+        # whose delete was tried
+        user_, context = act_as(clerk, company)
+        with user_, context:
+            for name in ['supplier shipment', 'adjustment']:
+                with self.subTest(document=name):
+                    with self.assertRaisesRegex(AccessError, RULE):
+                        Move.delete([Move(others[name].id)])
+        self.assertEqual(len(Move.search([('id', 'in', [
+                            others['supplier shipment'].id,
+                            adjustment_move.id])])), 2)
 
     @with_transaction()
     def test_shipment_kinds_clerk_and_tracking(self):
