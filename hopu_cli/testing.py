@@ -215,15 +215,23 @@ def _deferred_drop(test_tryton, store, db_uri):
     return deferred_drop
 
 
-def _schema_reads_patched():
-    """hopu_sysadmin's speed.fk_deltypes (trytond_patches.py) from the
-    start of a PostgreSQL job: a test database made from nothing (the
-    cache job's first set) reads the foreign keys of ir, res, party …
-    before the pool of hopu_sysadmin would apply it (3 s a table)"""
+# The patches of hopu_sysadmin (trytond_patches.py) a test job applies from
+# its start, before the pool of a database with hopu_sysadmin would apply
+# them: a test database made from nothing (the cache job's first set) reads
+# the foreign keys of ir, res, party … (speed.fk_deltypes, 3 s a table on
+# PostgreSQL), and every ModuleTestCase resolves the classes of each module
+# by name (speed.import_module, 3 s a test)
+EARLY_PATCHES = {
+    'sqlite': {'speed.import_module'},
+    'postgresql': {'speed.import_module', 'speed.fk_deltypes'},
+    }
+
+
+def _early_patches(backend):
     from trytond.modules.hopu_sysadmin import trytond_patches
     trytond_patches.apply(patches=[
             p for p in trytond_patches.PATCHES
-            if p.name == 'speed.fk_deltypes'])
+            if p.name in EARLY_PATCHES[backend]])
 
 
 def drop_stale_test_templates(db_uri=paths.DEFAULT_PG_URI):
@@ -333,7 +341,7 @@ def run_worker(backend, target, result_file, patterns=None, failfast=False):
     sys.path.insert(0, str(paths.ROOT))
     if backend == 'postgresql':
         _pg_template_cache(db_uri)
-        _schema_reads_patched()
+    _early_patches(backend)
     from trytond.tests import test_tryton, tools
 
     from . import test_cache

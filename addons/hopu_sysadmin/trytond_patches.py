@@ -738,3 +738,28 @@ PATCHES += [
             key it adds. The same rows from ``pg_constraint`` and
             ``pg_attribute`` take a millisecond."""),
     ]
+
+
+# The modules of the classes named by a string (resolve)
+
+def _import_module(original):
+    import functools
+    return functools.cache(original)
+
+
+PATCHES += [
+    Patch('speed.import_module', 'trytond.tools.misc:import_module',
+        _import_module,
+        fingerprint='190fa78e124e75be', required=False, process=True,
+        report="""
+            ``trytond.tools.misc.import_module`` looks the module up among
+            every entry point of the environment (``entry_points().select``,
+            0.3–0.6 ms) at each call, and ``resolve()`` calls it for every
+            dotted name it resolves. ``isregisteredby()`` resolves each class
+            a module registers by name, so the generic tests of
+            ``ModuleTestCase`` (test_depends, test_field_methods,
+            test_buttons_states …, each walking every model) spent ~3 s each
+            in it on a database of Hopu's modules. The module found for a
+            name does not change in a process: the lookup can be kept
+            (``functools.cache``)."""),
+    ]
