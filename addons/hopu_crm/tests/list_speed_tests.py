@@ -91,10 +91,10 @@ class CrmListSpeedTestMixin(ListQueriesMixin):
         ModelData = pool.get('ir.model.data')
         action = Action(ModelData.get_id('hopu_crm', 'act_lead_form'))
         tab = action.act_window_domains[0]
-        domain = [PYSONDecoder().decode(action.pyson_domain),
-            PYSONDecoder().decode(tab.pyson_domain)]
+        domain = [PYSONDecoder().decode(action.domain),
+            PYSONDecoder().decode(tab.domain)]
         self.assertEqual(drop_implied(Party, domain),
-            [[('crm_stage', '=', 'potential')]])
+            [[['crm_stage', '=', 'potential']]])
         company = create_company()
         with set_company(company):
             _, salespeople = self._list_organisation(company)

@@ -54,6 +54,8 @@ class ImpliedDomainTestCase(unittest.TestCase):
                 [[('state', '=', 'a')]]),
             ([('state', 'in', ['a', 'b']), ('state', 'in', ['a'])],
                 [('state', 'in', ['a'])]),
+            ([('state', 'in', ['a']), ('state', 'in', ['a', 'b'])],
+                [('state', 'in', ['a'])]),
             # the same clause twice: one kept
             ([('state', 'in', ['a', 'b']), ('state', 'in', ['b', 'a'])],
                 [('state', 'in', ['b', 'a'])]),
@@ -80,7 +82,6 @@ class ImpliedDomainTestCase(unittest.TestCase):
             [('state', '=', 'a')],
             # not implied
             [('state', 'in', ['a', 'b']), ('state', '=', 'c')],
-            [('state', 'in', ['a']), ('state', 'in', ['a', 'b'])],
             [('state', 'in', ['a', 'b']), ('name', '=', 'a')],
             # across an OR
             [('state', 'in', ['a', 'b']),
