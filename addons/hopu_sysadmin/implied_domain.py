@@ -32,6 +32,8 @@ the restriction of relational clauses (``security.search``) see the same
 fields; the record rules are ANDed to the domain as before.
 
 The upstream report it amounts to is its entry of trytond_patches."""
+import functools
+
 from trytond.model import fields
 from trytond.model.modelstorage import is_leaf
 
@@ -152,6 +154,8 @@ def drop_implied(Model, domain):
 def make_search(original):
     "ModelSQL.search without the clauses implied by another"
 
+    # (wraps: the marks of the wrappers inside it, hopu_rpc_search, kept)
+    @functools.wraps(original)
     def search(cls, domain, offset=0, limit=None, order=None, count=False,
             query=False):
         return original(cls, drop_implied(cls, domain), offset=offset,
