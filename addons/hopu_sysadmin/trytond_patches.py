@@ -531,6 +531,33 @@ PATCHES += [
     ]
 
 
+# The clauses of a search implied by another of the same AND
+# (implied_domain.py); the outermost wrapper of ModelSQL.search
+
+def _implied_domain():
+    from . import implied_domain
+    return implied_domain
+
+
+PATCHES += [
+    Patch('speed.implied_domain',
+        'trytond.model.modelsql:ModelSQL.search',
+        lambda original: _implied_domain().make_search(original),
+        fingerprint='8ca7cd7b5e0649e1', required=False,
+        report="""
+            The domain of an action and the domain of its tab are ANDed,
+            often saying the same thing twice on one column (``('state',
+            'in', [...])`` and ``('state', '=', ...)``); PostgreSQL
+            multiplies the selectivities of the two conditions and
+            underestimates the rows, which may turn the walk of an
+            ordered index into a sequential scan and a sort (the lead
+            list of a salesperson: 1.9 ms instead of 0.25 ms).
+            ``ModelSQL.search`` (or ``simplify``) could drop a clause
+            ``in`` implied by an ``=`` or a smaller ``in`` on the same
+            column in the same AND (see implied_domain.py)."""),
+    ]
+
+
 # The labels of a list's selection columns (selection_string.py)
 
 def _selection_string():

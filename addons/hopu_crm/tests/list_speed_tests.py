@@ -7,11 +7,14 @@ import datetime as dt
 
 from trytond.model.exceptions import AccessError
 from trytond.modules.company.tests import create_company, set_company
+from trytond.modules.hopu_sysadmin.implied_domain import drop_implied
 from trytond.modules.hopu_sysadmin.tests.list_queries import (
     ListQueriesMixin, counted_queries, forget_records, list_request_queries)
+from trytond.modules.hopu_sysadmin.tests.test_rpc_search import rpc_call
 from trytond.pool import Pool
+from trytond.pyson import PYSONDecoder
 from trytond.tests.test_tryton import with_transaction
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, check_access
 
 from .organisation_tests import _salesperson
 
@@ -72,6 +75,62 @@ class CrmListSpeedTestMixin(ListQueriesMixin):
                     Party, [('crm_stage', '=', 'potential')], 1,
                     view_id=view, order=[('name', 'ASC')])
                 self.assertEqual(rows[0]['crm_phone'], '02088880000')
+
+    @with_transaction()
+    def test_lead_list_first_tab(self):
+        """CRM-2 CRM-15 (issue 14 item 8): the lead list's first tab
+        (潜在客户) as a salesperson opens it over RPC, its action's domain
+        AND its tab's: the stage said once to the database
+        (speed.implied_domain), her potential customers and the pool's,
+        never another salesperson's nor a follow-up customer; another
+        salesperson's customer refused to a read"""
+        pool = Pool()
+        Party = pool.get('party.party')
+        User = pool.get('res.user')
+        Action = pool.get('ir.action.act_window')
+        ModelData = pool.get('ir.model.data')
+        action = Action(ModelData.get_id('hopu_crm', 'act_lead_form'))
+        tab = action.act_window_domains[0]
+        domain = [PYSONDecoder().decode(action.domain),
+            PYSONDecoder().decode(tab.domain)]
+        self.assertEqual(drop_implied(Party, domain),
+            [[['crm_stage', '=', 'potential']]])
+        company = create_company()
+        with set_company(company):
+            _, salespeople = self._list_organisation(company)
+            wang, liu = salespeople
+            seller = User(login='lead_list_wang', name="王芳",
+                companies=[company], company=company, employees=[wang],
+                employee=wang)
+            seller.save()
+            User.write([seller], {'groups': [('add', [ModelData.get_id(
+                                'hopu_crm', 'group_crm_salesperson')])]})
+            customers = self._customers(salespeople)
+            follow_up = Party.create([{
+                        'name': f"跟进客户{n}", 'crm_stage': 'follow_up',
+                        'salesperson': salespeople[n % 2].id,
+                        } for n in range(4)])
+            pool_customers = Party.create([{
+                        'name': f"公海客户{n}", 'crm_stage': stage,
+                        } for n, stage in enumerate(
+                        ['potential', 'follow_up'])])
+            expected = sorted(
+                [c for c in customers if c.salesperson == wang]
+                + pool_customers[:1], key=lambda c: (c.name, c.id))
+            with Transaction().set_user(seller.id), check_access():
+                found = rpc_call(Party, 'search', domain, 0, 80,
+                    [('name', 'ASC'), ('id', 'ASC')])
+                self.assertEqual(found, [c.id for c in expected][:80])
+                self.assertEqual(
+                    rpc_call(Party, 'search_count', domain), len(expected))
+                for other in [c for c in customers + follow_up
+                        if c.salesperson == liu][:3]:
+                    self.assertEqual(rpc_call(Party, 'search', domain + [
+                                ('id', '=', other.id)]), [])
+                    with self.assertRaises(AccessError):
+                        rpc_call(Party, 'read', [other.id], ['name'])
+                self.assertNotIn(pool_customers[1].id, found)
+                self.assertFalse(set(found) & {c.id for c in follow_up})
 
     @with_transaction()
     def test_daily_report_list_queries_flat(self):
