@@ -1,7 +1,9 @@
 # This file is part of Hopu ERP-CRM.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
+from trytond.modules.hopu_sysadmin.speedup import transaction_memo
 from trytond.pool import Pool, PoolMeta
-from trytond.transaction import inactive_records, without_check_access
+from trytond.transaction import (
+    Transaction, inactive_records, without_check_access)
 
 # The documents whose moves a program covering them changes, each with
 # the moves that are its own: a supplier shipment's, and the moves of the
@@ -36,7 +38,11 @@ class Rule(metaclass=PoolMeta):
     move for that operation) and Eval('hopu_move_domain_<mode>'): the
     union of the moves of the documents reached. The rights add up: a
     right added never hides what another right shows. The result depends
-    on the user's groups only, as the rules' cache key."""
+    on the user's groups only, as the rules' cache key.
+
+    trytond's get() asks _get_context once per rule of the model: the
+    documents are computed once per transaction, user, operation and
+    groups (transaction_memo, dropped when the transaction writes)."""
     __name__ = 'ir.rule'
 
     @classmethod
@@ -57,11 +63,19 @@ class Rule(metaclass=PoolMeta):
     def hopu_move_documents(cls, mode):
         """The documents (of MOVE_DOCUMENTS) whose moves the user may change
         for the mode, or None for every move"""
+        User = Pool().get('res.user')
+        groups = tuple(User.get_groups())
+        key = (Transaction().user, mode, groups)
+        memo = transaction_memo('hopu_move_documents')
+        if key not in memo:
+            memo[key] = cls._hopu_move_documents(mode, set(groups))
+        return memo[key]
+
+    @classmethod
+    def _hopu_move_documents(cls, mode, groups):
         pool = Pool()
         Access = pool.get('ir.model.access')
         Program = pool.get('hopu.program')
-        User = pool.get('res.user')
-        groups = set(User.get_groups())
         with without_check_access(), inactive_records():
             # a program archived keeps its groups: still a program's
             granting = {a.group.id for a in Access.search([
@@ -86,4 +100,4 @@ class Rule(metaclass=PoolMeta):
                 if not covered:
                     return None
                 documents |= covered
-        return documents
+        return frozenset(documents)

@@ -8,6 +8,7 @@ and a 调拨单 (DB) moves it between two warehouses through the transit
 location (shipped, then received). Each kind is numbered by hopu_erp:
 prefix, year and month, and a serial (RK2026110001)."""
 from trytond.model import fields
+from trytond.modules.hopu_sysadmin.speedup import transaction_memo
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval, If
 from trytond.tools.domain_inversion import eval_domain, is_leaf
@@ -114,7 +115,10 @@ class Rule(metaclass=PoolMeta):
     rules of stock.shipment.internal (those of the rights of ERP-3-RK, -CK,
     -DB, -DB-track). The holders of the right of 库存移动 (ERP-3-MOVE) for
     the operation reach the moves of every kind: a right added never hides
-    what another right shows"""
+    what another right shows. trytond's get() asks _get_context once per
+    rule of the model: the kinds are computed once per transaction, user,
+    operation and groups (transaction_memo, dropped when the transaction
+    writes)"""
     __name__ = 'ir.rule'
 
     @classmethod
@@ -131,15 +135,24 @@ class Rule(metaclass=PoolMeta):
     def hopu_shipment_kinds(cls, mode):
         """The kinds of internal shipment the user reaches for the mode by
         the non-global rules, or None for all of them"""
+        User = Pool().get('res.user')
+        groups = tuple(User.get_groups())
+        key = (Transaction().user, mode, groups)
+        memo = transaction_memo('hopu_shipment_kinds')
+        if key not in memo:
+            memo[key] = cls._hopu_shipment_kinds(mode, groups)
+        return memo[key]
+
+    @classmethod
+    def _hopu_shipment_kinds(cls, mode, groups):
         pool = Pool()
         ModelData = pool.get('ir.model.data')
         Program = pool.get('hopu.program')
-        User = pool.get('res.user')
         with without_check_access():
             program_move = Program(
                 ModelData.get_id('hopu_stock', 'program_move'))
             move_group = getattr(program_move, f'group_{mode}', None)
-        if move_group and move_group.id in User.get_groups():
+        if move_group and move_group.id in groups:
             return None
         clause, _ = cls.get('stock.shipment.internal', mode=mode)
         if not clause:
@@ -153,7 +166,7 @@ class Rule(metaclass=PoolMeta):
                 if eval_domain(domain, {'hopu_kind': k}))
         if kinds >= set(PREFIXES):
             return None
-        return kinds
+        return frozenset(kinds)
 
 
 def _fields(domain):

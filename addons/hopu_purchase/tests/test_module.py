@@ -8,6 +8,8 @@ from trytond.model.modelview import AccessButtonError
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, create_employee, set_company)
 from trytond.modules.hopu_approval.exceptions import ApprovalError
+from trytond.modules.hopu_erp.tests.tools import (
+    MoveRuleTestMixin, as_user, move_program, move_values, other_moves)
 from trytond.modules.hopu_sysadmin.tests import HopuTranslationTestMixin
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
@@ -15,28 +17,8 @@ from trytond.transaction import Transaction
 
 from ..exceptions import PurchaseApprovalError, ReceiptError
 
-# hopu_erp's record rule that keeps the moves to the programs' documents
-RULE = "Moves of the documents of the programs"
 
-
-def as_user(user):
-    "Act as the user would from the client (rights and rules checked)"
-    transaction = Transaction()
-
-    class _Context:
-        def __enter__(self):
-            self._user = transaction.set_user(user.id)
-            self._user.__enter__()
-            self._context = transaction.set_context(_check_access=True)
-            self._context.__enter__()
-
-        def __exit__(self, *exc):
-            self._context.__exit__(*exc)
-            self._user.__exit__(*exc)
-    return _Context()
-
-
-class HopuPurchaseTestCase(
+class HopuPurchaseTestCase(MoveRuleTestMixin,
         HopuTranslationTestMixin, CompanyTestMixin, ModuleTestCase):
     "Test hopu_purchase"
     module = 'hopu_purchase'
@@ -382,72 +364,6 @@ class HopuPurchaseTestCase(
             purchase = Purchase(purchase.id)
             self.assertEqual(purchase.shipment_state, 'exception')
 
-    def _moves_of_other_documents(self, company, supplier, product):
-        """Draft moves of documents 采购到货 does not cover, each with its
-        document: a customer shipment (发货通知), a supplier return, a stock
-        take (盘点) and a move of its own (库存移动)"""
-        pool = Pool()
-        Location = pool.get('stock.location')
-        Move = pool.get('stock.move')
-        ShipmentOut = pool.get('stock.shipment.out')
-        ShipmentInReturn = pool.get('stock.shipment.in.return')
-        Inventory = pool.get('stock.inventory')
-        Party = pool.get('party.party')
-        warehouse, = Location.search([('code', '=', 'WH')])
-        storage = warehouse.storage_location
-        customer_location, = Location.search([('code', '=', 'CUS')])
-        supplier_location, = Location.search([('code', '=', 'SUP')])
-        lost_found, = Location.search([('type', '=', 'lost_found')])
-        customer, = Party.create([{
-                    'name': "上海华东机电设备有限公司",
-                    'addresses': [('create', [{}])],
-                    }])
-
-        def move(from_, to, **values):
-            if {from_.type, to.type} & {'supplier', 'customer'}:
-                values.update(unit_price=Decimal('10'),
-                    currency=company.currency.id)
-            return {
-                'product': product.id, 'unit': product.default_uom.id,
-                'quantity': 5, 'from_location': from_.id,
-                'to_location': to.id, 'company': company.id, **values}
-        shipment_out, = ShipmentOut.create([{
-                    'customer': customer.id,
-                    'delivery_address': customer.addresses[0].id,
-                    'warehouse': warehouse.id,
-                    'warehouse_storage': storage.id,
-                    'warehouse_output': warehouse.output_location.id,
-                    'company': company.id,
-                    'outgoing_moves': [('create', [move(
-                                    warehouse.output_location,
-                                    customer_location)])],
-                    }])
-        shipment_return, = ShipmentInReturn.create([{
-                    'supplier': supplier.id,
-                    'from_location': storage.id,
-                    'to_location': supplier_location.id,
-                    'company': company.id,
-                    'moves': [('create', [move(
-                                    storage, supplier_location)])],
-                    }])
-        inventory, = Inventory.create([{
-                    'location': storage.id, 'company': company.id,
-                    'lines': [('create', [{
-                                    'product': product.id,
-                                    'quantity': 5}])],
-                    }])
-        take_move, free_move = Move.create([
-                move(lost_found, storage,
-                    origin=str(inventory.lines[0])),
-                move(lost_found, storage),
-                ])
-        return {
-            'customer shipment': shipment_out.outgoing_moves[0],
-            'supplier return': shipment_return.moves[0],
-            'stock take': take_move,
-            'stock move': free_move,
-            }
-
     @with_transaction()
     def test_receipt_clerk_move_write_refused(self):
         """ERP-1 5.3 采购到货, SYS-5: the receiving clerk (采购到货's rights
@@ -462,18 +378,14 @@ class HopuPurchaseTestCase(
         Purchase = pool.get('purchase.purchase')
         Shipment = pool.get('stock.shipment.in')
         Move = pool.get('stock.move')
-        Program = pool.get('hopu.program')
         company = create_company()
         with set_company(company):
             keeper = self._user('wumin', company)
             self._grant(keeper, ['ERP-1-RECEIPT'],
                 rights=('read', 'create', 'write', 'delete'))
             mover = self._user('mover', company)
-            # 库存移动 (ERP-3-MOVE of hopu_stock, not a dependency here):
-            # the program as hopu_stock defines it
-            Program.create([{
-                        'code': 'ERP-3-MOVE', 'name': "库存移动",
-                        'model_names': 'stock.move'}])
+            # 库存移动 (ERP-3-MOVE of hopu_stock, not a dependency here)
+            move_program()
             self._grant(mover, ['ERP-1-RECEIPT', 'ERP-3-MOVE'],
                 rights=('read', 'create', 'write', 'delete'))
             supplier = self._supplier()
@@ -485,8 +397,10 @@ class HopuPurchaseTestCase(
             with as_user(manager):
                 Purchase.confirm([purchase])
             Purchase.process([purchase])
-            others = self._moves_of_other_documents(
-                company, supplier, product)
+            # documents 采购到货 does not cover
+            others = other_moves(company, product, [
+                    'customer shipment', 'supplier return', 'stock take',
+                    'stock move'], supplier=supplier)
             move, = Purchase(purchase.id).moves
             warehouse = purchase.warehouse
 
@@ -502,23 +416,13 @@ class HopuPurchaseTestCase(
                         'incoming_moves': [('add', [move.id])],
                         }])
             Move.write([Move(move.id)], {'rejected_quantity': 2})
-            extra, = Move.create([{
-                        'product': product.id,
-                        'unit': product.default_uom.id, 'quantity': 1,
-                        'from_location': move.from_location.id,
-                        'to_location': warehouse.input_location.id,
-                        'company': company.id, 'unit_price': Decimal('10'),
-                        'currency': company.currency.id,
-                        'shipment': str(shipment),
-                        }])
+            extra, = Move.create([move_values(company, product,
+                        move.from_location, warehouse.input_location,
+                        quantity=1, shipment=str(shipment))])
             Move.delete([extra])
             Shipment.receive([Shipment(shipment.id)])
             Shipment.do([Shipment(shipment.id)])
-            for name, other in others.items():
-                with self.subTest(document=name):
-                    Move.read([other.id], ['quantity'])
-                    with self.assertRaisesRegex(AccessError, RULE):
-                        Move.write([Move(other.id)], {'quantity': 50})
+        self.assertMovesRefused(keeper, others, 'write', readable=True)
         shipment = Shipment(shipment.id)
         self.assertEqual(shipment.state, 'done')
         self.assertEqual(
@@ -527,51 +431,14 @@ class HopuPurchaseTestCase(
         self.assertEqual(
             [(m.state, m.quantity) for m in shipment.inventory_moves],
             [('done', 8)])
-        for other in others.values():
-            other = Move(other.id)
-            self.assertEqual((other.quantity, other.state), (5, 'draft'))
 
-        with as_user(mover):
-            for name, other in others.items():
-                with self.subTest(document=name):
-                    Move.write([Move(other.id)], {'quantity': 6})
-            own, = Move.create([{
-                        'product': product.id,
-                        'unit': product.default_uom.id, 'quantity': 1,
-                        'from_location': move.from_location.id,
-                        'to_location': warehouse.storage_location.id,
-                        'company': company.id, 'unit_price': Decimal('10'),
-                        'currency': company.currency.id,
-                        }])
-            Move.delete([own])
-        self.assertEqual([Move(o.id).quantity for o in others.values()],
-            [6] * len(others))
-        self.assertFalse(Move.search([('id', '=', own.id)]))
+        self.assertMovesChanged(mover, others, move_values(company, product,
+                move.from_location, warehouse.storage_location, quantity=1))
 
-        # Each delete tried once (the transaction remembers the records
-        # whose delete was tried), the create last (the RPC rolls back the
-        # row inserted before the check; this test goes on in the same
-        # transaction)
-        with as_user(keeper):
-            for name, other in others.items():
-                with self.subTest(document=name):
-                    with self.assertRaisesRegex(AccessError, RULE):
-                        Move.delete([Move(other.id)])
-        self.assertEqual(
-            len(Move.search([('id', 'in', [o.id for o in others.values()])])),
-            len(others))
-        with as_user(keeper):
-            # nor a move of his own, outside any receipt
-            with self.assertRaisesRegex(AccessError, RULE):
-                Move.create([{
-                            'product': product.id,
-                            'unit': product.default_uom.id, 'quantity': 1,
-                            'from_location': move.from_location.id,
-                            'to_location': warehouse.storage_location.id,
-                            'company': company.id,
-                            'unit_price': Decimal('10'),
-                            'currency': company.currency.id,
-                            }])
+        self.assertMovesRefused(keeper, others, 'delete')
+        # nor a move of his own, outside any receipt (last: a create)
+        self.assertMoveCreateRefused(keeper, move_values(company, product,
+                move.from_location, warehouse.storage_location))
 
     @with_transaction()
     def test_stock_alert(self):

@@ -8,6 +8,8 @@ from trytond.model.modelview import AccessButtonError
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, create_employee, set_company)
 from trytond.modules.hopu_approval.exceptions import ApprovalError
+from trytond.modules.hopu_erp.tests.tools import (
+    MoveRuleTestMixin, move_program, move_values, other_moves)
 from trytond.modules.hopu_sysadmin.tests import HopuTranslationTestMixin
 from trytond.modules.hopu_sysadmin.tests.list_queries import (
     ListQueriesMixin, counted_queries, forget_records, list_request_queries)
@@ -16,9 +18,6 @@ from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
 
 from ..exceptions import AmendmentApprovalError, SaleApprovalError
-
-# hopu_erp's record rule that keeps the moves to the programs' documents
-RULE = "Moves of the documents of the programs"
 
 
 def as_user(user):
@@ -40,7 +39,7 @@ def as_user(user):
     return _Context()
 
 
-class HopuSaleTestCase(ListQueriesMixin,
+class HopuSaleTestCase(ListQueriesMixin, MoveRuleTestMixin,
         HopuTranslationTestMixin, CompanyTestMixin, ModuleTestCase):
     "Test hopu_sale"
     module = 'hopu_sale'
@@ -802,23 +801,15 @@ class HopuSaleTestCase(ListQueriesMixin,
         pool = Pool()
         Sale = pool.get('sale.sale')
         Shipment = pool.get('stock.shipment.out')
-        ShipmentIn = pool.get('stock.shipment.in')
-        ShipmentReturn = pool.get('stock.shipment.out.return')
-        Inventory = pool.get('stock.inventory')
         Move = pool.get('stock.move')
         Location = pool.get('stock.location')
-        Program = pool.get('hopu.program')
-        Party = pool.get('party.party')
         company = create_company()
         with set_company(company):
             users, employees = self._organisation(company)
             clerk = self._user('wumin', company)
             self._grant(clerk, ['ERP-2-SHIP'])
-            # 库存移动 (ERP-3-MOVE of hopu_stock, not a dependency here):
-            # the program as hopu_stock defines it
-            Program.create([{
-                        'code': 'ERP-3-MOVE', 'name': "库存移动",
-                        'model_names': 'stock.move'}])
+            # 库存移动 (ERP-3-MOVE of hopu_stock, not a dependency here)
+            move_program()
             mover = self._user('mover', company)
             self._grant(mover, ['ERP-2-SHIP', 'ERP-3-MOVE'])
             product = self._product()
@@ -830,59 +821,12 @@ class HopuSaleTestCase(ListQueriesMixin,
             Sale.confirm([sale])
             Sale.process([sale])
             shipment, = Sale(sale.id).shipments
-
-            warehouse, = Location.search([('code', '=', 'WH')])
-            storage = warehouse.storage_location
-            supplier_location, = Location.search([('code', '=', 'SUP')])
-            customer_location, = Location.search([('code', '=', 'CUS')])
+            # documents 发货通知 does not cover
+            others = other_moves(company, product, [
+                    'supplier shipment', 'customer return', 'stock take',
+                    'stock move'], customer=customer)
+            storage, = Location.search([('code', '=', 'STO')])
             lost_found, = Location.search([('type', '=', 'lost_found')])
-            supplier, = Party.create([{
-                        'name': "宁波钢铁贸易有限公司",
-                        'addresses': [('create', [{}])]}])
-
-            def move(from_, to, **values):
-                if {from_.type, to.type} & {'supplier', 'customer'}:
-                    values.update(unit_price=Decimal('10'),
-                        currency=company.currency.id)
-                return {
-                    'product': product.id, 'unit': product.default_uom.id,
-                    'quantity': 5, 'from_location': from_.id,
-                    'to_location': to.id, 'company': company.id, **values}
-            receipt, = ShipmentIn.create([{
-                        'supplier': supplier.id, 'company': company.id,
-                        'warehouse': warehouse.id,
-                        'warehouse_input': warehouse.input_location.id,
-                        'warehouse_storage': storage.id,
-                        'incoming_moves': [('create', [move(
-                                        supplier_location,
-                                        warehouse.input_location)])],
-                        }])
-            customer_return, = ShipmentReturn.create([{
-                        'customer': customer.id, 'company': company.id,
-                        'warehouse': warehouse.id,
-                        'warehouse_input': warehouse.input_location.id,
-                        'warehouse_storage': storage.id,
-                        'incoming_moves': [('create', [move(
-                                        customer_location,
-                                        warehouse.input_location)])],
-                        }])
-            inventory, = Inventory.create([{
-                        'location': storage.id, 'company': company.id,
-                        'lines': [('create', [{
-                                        'product': product.id,
-                                        'quantity': 5}])],
-                        }])
-            take_move, free_move = Move.create([
-                    move(lost_found, storage,
-                        origin=str(inventory.lines[0])),
-                    move(lost_found, storage),
-                    ])
-            others = {
-                'supplier shipment': receipt.incoming_moves[0],
-                'customer return': customer_return.incoming_moves[0],
-                'stock take': take_move,
-                'stock move': free_move,
-                }
 
         with as_user(clerk):
             # the manual's steps: 3 of the 4 picked, forced, packed, done
@@ -893,10 +837,7 @@ class HopuSaleTestCase(ListQueriesMixin,
                 Shipment.pick([Shipment(shipment.id)])
                 Shipment.pack([Shipment(shipment.id)])
                 Shipment.do([Shipment(shipment.id)])
-            for name, other in others.items():
-                with self.subTest(document=name):
-                    with self.assertRaisesRegex(AccessError, RULE):
-                        Move.write([Move(other.id)], {'quantity': 50})
+        self.assertMovesRefused(clerk, others, 'write', company=company)
         shipment = Shipment(shipment.id)
         self.assertEqual(shipment.state, 'done')
         self.assertEqual(
@@ -904,35 +845,14 @@ class HopuSaleTestCase(ListQueriesMixin,
             [('done', 3)])
         self.assertEqual(
             [m.state for m in shipment.outgoing_moves], ['done'])
-        for other in others.values():
-            other = Move(other.id)
-            self.assertEqual((other.quantity, other.state), (5, 'draft'))
 
-        with as_user(mover):
-            for name, other in others.items():
-                with self.subTest(document=name):
-                    Move.write([Move(other.id)], {'quantity': 6})
-            own, = Move.create([move(lost_found, storage)])
-            Move.delete([own])
-        self.assertEqual([Move(o.id).quantity for o in others.values()],
-            [6] * len(others))
-        self.assertFalse(Move.search([('id', '=', own.id)]))
-
-        # Each delete tried once (the transaction remembers the records
-        # whose delete was tried), the create last (the RPC rolls back the
-        # row inserted before the check; this test goes on in the same
-        # transaction)
-        with as_user(clerk):
-            for name, other in others.items():
-                with self.subTest(document=name):
-                    with self.assertRaisesRegex(AccessError, RULE):
-                        Move.delete([Move(other.id)])
-        self.assertEqual(
-            len(Move.search([('id', 'in', [o.id for o in others.values()])])),
-            len(others))
-        with as_user(clerk):
-            with self.assertRaisesRegex(AccessError, RULE):
-                Move.create([move(lost_found, storage)])
+        self.assertMovesChanged(mover, others,
+            move_values(company, product, lost_found, storage),
+            company=company)
+        self.assertMovesRefused(clerk, others, 'delete', company=company)
+        self.assertMoveCreateRefused(clerk,
+            move_values(company, product, lost_found, storage),
+            company=company)
 
 
 del ModuleTestCase

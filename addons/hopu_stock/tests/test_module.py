@@ -1,12 +1,15 @@
 # This file is part of Hopu ERP-CRM.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
 import datetime as dt
+from collections import Counter
 from contextlib import contextmanager
 
 from trytond.model.exceptions import AccessError
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, set_company)
 from trytond.modules.hopu_approval.exceptions import ApprovalError
+from trytond.modules.hopu_erp.tests.tools import (
+    MoveRuleTestMixin, counted_calls, grant, move_values, other_moves)
 from trytond.modules.hopu_sysadmin.tests import (
     HopuProgramTestMixin, HopuTranslationTestMixin)
 from trytond.modules.hopu_sysadmin.tests.list_queries import (
@@ -17,8 +20,6 @@ from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
 
 ALL = ['read', 'create', 'write', 'delete', 'print', 'export', 'approve']
-# hopu_erp's record rule that keeps the moves to the programs' documents
-RULE = "Moves of the documents of the programs"
 
 
 def create_user(company, login, programs, rights=ALL):
@@ -66,7 +67,8 @@ def act_as(user, company):
 
 
 class HopuStockTestCase(
-        ListQueriesMixin, HopuTranslationTestMixin, HopuProgramTestMixin,
+        ListQueriesMixin, MoveRuleTestMixin, HopuTranslationTestMixin,
+        HopuProgramTestMixin,
         CompanyTestMixin, ModuleTestCase):
     "Test hopu_stock (ERP-3 库存管理)"
     module = 'hopu_stock'
@@ -662,8 +664,6 @@ class HopuStockTestCase(
         pool = Pool()
         Move = pool.get('stock.move')
         Location = pool.get('stock.location')
-        Party = pool.get('party.party')
-        ShipmentIn = pool.get('stock.shipment.in')
         data = self._setup()
         company = data['company']
         product = data['resistor']
@@ -674,68 +674,68 @@ class HopuStockTestCase(
             adjustment = self._adjustment(
                 data, [(product, data['storage'], 5)])
             lost_found, = Location.search([('type', '=', 'lost_found')])
-            supplier_location, = Location.search([('code', '=', 'SUP')])
-            supplier, = Party.create([{'name': "宁波钢铁贸易有限公司"}])
-            warehouse = data['warehouse']
-
-            def move(from_, to, **values):
-                return {
-                    'product': product.id, 'unit': product.default_uom.id,
-                    'quantity': 5, 'from_location': from_.id,
-                    'to_location': to.id, 'company': company.id,
-                    **values}
-            receipt, = ShipmentIn.create([{
-                        'supplier': supplier.id, 'company': company.id,
-                        'warehouse': warehouse.id,
-                        'warehouse_input': warehouse.input_location.id,
-                        'warehouse_storage': data['storage'].id,
-                        'incoming_moves': [('create', [move(
-                                        supplier_location,
-                                        warehouse.input_location,
-                                        unit_price=0,
-                                        currency=company.currency.id)])],
-                        }])
-            adjustment_move, free_move = Move.create([
-                    move(lost_found, data['storage'],
-                        origin=str(adjustment.lines[0])),
-                    move(lost_found, data['storage']),
-                    ])
+            adjustment_move, = Move.create([move_values(
+                        company, product, lost_found, data['storage'],
+                        origin=str(adjustment.lines[0]))])
+            moves = other_moves(
+                company, product, ['supplier shipment', 'stock move'])
         others = {
-            'supplier shipment': receipt.incoming_moves[0],
+            'supplier shipment': moves['supplier shipment'],
             'adjustment': adjustment_move,
-            'stock move': free_move,
+            'stock move': moves['stock move'],
             }
         own = shipments['in'].moves[0]
         user_, context = act_as(clerk, company)
         with user_, context:
             Move.write([Move(own.id)], {'quantity': 7})
-            for name, other in others.items():
-                with self.subTest(document=name):
-                    with self.assertRaisesRegex(AccessError, RULE):
-                        Move.write([Move(other.id)], {'quantity': 50})
         self.assertEqual(Move(own.id).quantity, 7)
-        self.assertEqual(
-            [Move(o.id).quantity for o in others.values()], [5, 5, 5])
+        self.assertMovesRefused(clerk, others, 'write', company=company)
         user_, context = act_as(mover, company)
         with user_, context:
             for name, other in others.items():
                 with self.subTest(document=name):
                     Move.write([Move(other.id)], {'quantity': 6})
-            Move.delete([Move(free_move.id)])
+            Move.delete([Move(others['stock move'].id)])
         self.assertEqual([Move(others[n].id).quantity
                 for n in ['supplier shipment', 'adjustment']], [6, 6])
-        self.assertFalse(Move.search([('id', '=', free_move.id)]))
-        # each delete tried once: the transaction remembers the records
-        # whose delete was tried
-        user_, context = act_as(clerk, company)
-        with user_, context:
-            for name in ['supplier shipment', 'adjustment']:
-                with self.subTest(document=name):
-                    with self.assertRaisesRegex(AccessError, RULE):
-                        Move.delete([Move(others[name].id)])
-        self.assertEqual(len(Move.search([('id', 'in', [
-                            others['supplier shipment'].id,
-                            adjustment_move.id])])), 2)
+        self.assertFalse(
+            Move.search([('id', '=', others['stock move'].id)]))
+        del others['stock move']
+        self.assertMovesRefused(clerk, others, 'delete', company=company)
+
+    @with_transaction()
+    def test_shipment_kinds_once_per_transaction(self):
+        """SYS-5: trytond's ir.rule.get asks the rules' context once per
+        rule of stock.move; the kinds of internal shipment the user reaches
+        are computed once per transaction and operation, again after a
+        write of the transaction (库存移动 given is seen at once)"""
+        pool = Pool()
+        Rule = pool.get('ir.rule')
+        Move = pool.get('stock.move')
+        data = self._setup()
+        company = data['company']
+        with set_company(company):
+            clerk = create_user(company, 'clerk', ['ERP-3-RK'])
+        modes = {m: 1 for m in Rule.modes}
+        with counted_calls(Rule, '_hopu_shipment_kinds') as computed:
+            user_, context = act_as(clerk, company)
+            with user_, context:
+                for _ in range(2):
+                    for mode in Rule.modes:
+                        Rule.get('stock.move', mode=mode)
+                Move.search([])
+                self.assertEqual(Rule.hopu_shipment_kinds('read'), {'in'})
+            self.assertEqual(Counter(a[0] for a, _ in computed), modes)
+
+            grant(clerk, ['ERP-3-MOVE'], ['read'])
+            computed.clear()
+            user_, context = act_as(clerk, company)
+            with user_, context:
+                for _ in range(2):
+                    Rule.get('stock.move', mode='read')
+                self.assertIsNone(Rule.hopu_shipment_kinds('read'))
+                self.assertEqual(Rule.hopu_shipment_kinds('write'), {'in'})
+            self.assertEqual(Counter(a[0] for a, _ in computed), modes)
 
     @with_transaction()
     def test_shipment_kinds_clerk_and_tracking(self):
