@@ -191,8 +191,10 @@ def _keep_pools(database_name):
 
     def kept_init(self, update=None, lang=None, activatedeps=False,
             indexes=None):
+        # (in a transaction, as a test calling Pool.init itself: trytond's)
         if (self.database_name != database_name or update or lang
-                or activatedeps or indexes):
+                or activatedeps or indexes
+                or Transaction().database is not None):
             return init(self, update=update, lang=lang,
                 activatedeps=activatedeps, indexes=indexes)
         modules = activated_modules()
