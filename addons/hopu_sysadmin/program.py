@@ -168,6 +168,17 @@ class Program(DeactivableMixin, ModelSQL, ModelView):
 
         cls._export_groups_cache.clear()
         pool.get('ir.ui.menu').hopu_coverage_changed()
+        # the groups are named after the program's code: a code changed,
+        # their names follow (a new program may take the old code)
+        renamed = []
+        for program in programs:
+            for right in RIGHTS:
+                group = getattr(program, f'group_{right}')
+                if group and group.name != f'{program.code}/{right}':
+                    renamed.extend(
+                        ([group], {'name': f'{program.code}/{right}'}))
+        if renamed:
+            Group.write(*renamed)
         missing = [(p, r) for p in programs for r in RIGHTS
             if not getattr(p, f'group_{r}')]
         if missing:
@@ -386,3 +397,17 @@ class ModelData(metaclass=PoolMeta):
                 super().can_modify(others, values)
             return
         super().can_modify(records, values)
+
+
+class Group(metaclass=PoolMeta):
+    __name__ = 'res.group'
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        # trytond gives the constraint a text, not a message: its violation
+        # was an internal error instead of the user's
+        cls._sql_constraints = [
+            (name, constraint, 'hopu_sysadmin.msg_group_name_unique'
+                if name == 'name_uniq' else message)
+            for name, constraint, message in cls._sql_constraints]

@@ -10,7 +10,9 @@ from unittest import mock
 import polib
 
 from trytond.exceptions import LoginException, UserError
-from trytond.model.exceptions import AccessError, ValidationError
+from trytond.i18n import gettext
+from trytond.model.exceptions import (
+    AccessError, SQLConstraintError, ValidationError)
 from trytond.model.modelview import AccessButtonError
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, set_company)
@@ -1168,6 +1170,38 @@ class HopuSysadminTestCase(
             len(Group.search([('name', 'like', 'TEST-1/%')])), 7)
         Program.delete([program])
         self.assertEqual(Group.search([('name', 'like', 'TEST-1/%')]), [])
+
+    @with_transaction()
+    def test_program_code_changed_groups_follow(self):
+        """SYS-7: a program's code changed, its right groups take the new
+        code's names, and a new program may take the old code; a group
+        named as another is refused with the user's message (trytond's
+        constraint had a text, not a message: an internal error)"""
+        pool = Pool()
+        Program = pool.get('hopu.program')
+        Group = pool.get('res.group')
+        program, = Program.create([{
+                    'code': 'TEST-OLD', 'name': "Test Program",
+                    'model_names': 'res.user.warning',
+                    }])
+        Program.write([program], {'code': 'TEST-NEW'})
+        self.assertEqual(
+            sorted(g.name for g in Group.search(
+                    [('name', 'like', 'TEST-NEW/%')])),
+            sorted(f'TEST-NEW/{r}' for r in RIGHTS))
+        self.assertEqual(Group.search([('name', 'like', 'TEST-OLD/%')]), [])
+        again, = Program.create([{
+                    'code': 'TEST-OLD', 'name': "Test Program again",
+                    'model_names': 'res.user.warning',
+                    }])
+        self.assertEqual(again.group_read.name, 'TEST-OLD/read')
+        self.assertEqual(program.group_read.name, 'TEST-NEW/read')
+
+        with self.assertRaises(SQLConstraintError) as refused:
+            Group.create([{'name': 'TEST-OLD/read'}])
+        self.assertEqual(
+            refused.exception.message,
+            gettext('hopu_sysadmin.msg_group_name_unique'))
 
     @with_transaction()
     def test_program_model_named_rights(self):
