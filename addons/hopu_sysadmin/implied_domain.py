@@ -121,6 +121,9 @@ def _rebuild(Model, domain, dropped):
             new = _drop(Model, item)
             changed |= new is not item
             result.append(new)
+        elif not isinstance(item, (list, tuple)):
+            # not a domain (a malformed clause): the search refuses it
+            result.append(item)
         else:
             new, item_changed = _rebuild(Model, item, dropped)
             changed |= item_changed

@@ -101,6 +101,12 @@ class ImpliedDomainTestCase(unittest.TestCase):
             [('party', 'in', [1, 2], 'party.party'), ('party', '=', 1)],
             [('unknown', 'in', ['a', 'b']), ('unknown', '=', 'a')],
             [('state', 'not in', ['a', 'b']), ('state', '=', 'a')],
+            # malformed (the search itself refuses them: user errors)
+            [('id', 'DROP', 1)],
+            [('state', 'in', ['a', 'b']), ('id', 'DROP', 1)],
+            ['id', '='],
+            [['rec_name', 'x']],
+            [('id', '=', {'a': 1}), 5, None],
             ]
         for domain in cases:
             with self.subTest(domain=domain):
