@@ -462,9 +462,22 @@ def _run_job(backend, target, args):
 
 
 DURATIONS = LOGS / 'durations.json'
-# the durations of a full run, committed: a fresh checkout (CI) orders its
-# jobs by them until it has its own
+DEMANDS = LOGS / 'demands.json'
+# the durations and demands of a full run, committed: a fresh checkout (CI)
+# orders and packs its jobs by them until it has its own
 DURATIONS_SEED = Path(__file__).with_name('test_durations.json')
+DEMANDS_SEED = Path(__file__).with_name('test_demands.json')
+
+
+def _recorded(seed, path):
+    "{'backend/target': number} of the committed seed, then of the last run"
+    numbers = {}
+    for source in [seed, path]:
+        try:
+            numbers.update(json.loads(source.read_text()))
+        except (OSError, ValueError):
+            pass
+    return numbers
 
 
 def _group(backend, target):
@@ -478,12 +491,7 @@ def _longest_first(jobs):
     """The jobs in the order of their last duration, longest first; without
     a record, PostgreSQL jobs (the slowest) before SQLite, the cross-module
     tests first in each, the browser last"""
-    durations = {}
-    for path in [DURATIONS_SEED, DURATIONS]:
-        try:
-            durations.update(json.loads(path.read_text()))
-        except (OSError, ValueError):
-            pass
+    durations = _recorded(DURATIONS_SEED, DURATIONS)
     fallback = {'postgresql': 2, 'sqlite': 1}
 
     def key(job):
@@ -495,22 +503,32 @@ def _longest_first(jobs):
 
 
 def _save_durations(results):
-    try:
-        durations = json.loads(DURATIONS.read_text())
-    except (OSError, ValueError):
-        durations = {}
-    for backend, target, counts in results:
-        durations[f'{backend}/{target}'] = round(counts['seconds'], 1)
+    "The durations and demands of the jobs run, kept for the next run"
     LOGS.mkdir(parents=True, exist_ok=True)
-    DURATIONS.write_text(json.dumps(durations, indent=1, sort_keys=True))
+    for path, name, digits in [
+            (DURATIONS, 'seconds', 1), (DEMANDS, 'demand', 2)]:
+        try:
+            numbers = json.loads(path.read_text())
+        except (OSError, ValueError):
+            numbers = {}
+        for backend, target, counts in results:
+            numbers[f'{backend}/{target}'] = round(counts[name], digits)
+        path.write_text(json.dumps(numbers, indent=1, sort_keys=True))
 
 
-# Jobs at a time: one per core. Measured, a browser job keeps a core as
-# busy as a module job (its test, server and browser take turns; demand
-# about 1.0), so a job more than cores adds no throughput, only delays that
-# browser steps feel (see README, "Test time"); --jobs or HOPU_TEST_JOBS
-# change it.
-DEFAULT_JOBS = os.cpu_count() or 1
+# Jobs are packed by their demand (the cores a job keeps busy, measured in
+# the last run, see _DemandSampler): a job starts when the demands of the
+# running jobs and its own fit in the cores (a quarter of a core over), or
+# when nothing runs. A module job keeps a core busy (demand about 1.0); the
+# browser journeys and the cross-module tests wait on timers and on their
+# servers half of the time (0.4-0.7), so two of them and a module job share
+# two cores; the every-screen walk (1.6) runs beside a light job only. At
+# most MAX_JOBS at a time (--jobs or HOPU_TEST_JOBS change it). A job
+# without a record counts as one core.
+CORES = os.cpu_count() or 1
+DEMAND_BUDGET = CORES + 0.25
+MAX_JOBS = CORES + 2
+DEFAULT_DEMAND = 1.0
 
 
 # The first job of a backend: the test databases of the module sets,
@@ -558,11 +576,16 @@ def main(args):
         drop_stale_test_templates()
     workers = max(1, int(
             getattr(args, 'jobs', None) or os.environ.get('HOPU_TEST_JOBS')
-            or DEFAULT_JOBS))
+            or MAX_JOBS))
+    recorded = _recorded(DEMANDS_SEED, DEMANDS)
+
+    def demand(job):
+        return recorded.get('/'.join(job), DEFAULT_DEMAND)
 
     results = []
     queue = list(jobs)
     done = set()
+    running = {}
     lock = threading.Condition()
     start = time.monotonic()
 
@@ -570,21 +593,28 @@ def main(args):
         return _needs(job) is None or _needs(job) in done or (
             _needs(job) not in jobs)
 
+    def fits(job):
+        return not running or (
+            sum(running.values()) + demand(job) <= DEMAND_BUDGET)
+
     def run_jobs():
         while True:
             with lock:
-                while queue and not any(ready(j) for j in queue):
+                while queue and not any(
+                        ready(j) and fits(j) for j in queue):
                     lock.wait()
                 if not queue:
                     return
-                job = next(j for j in queue if ready(j))
+                job = next(j for j in queue if ready(j) and fits(j))
                 queue.remove(job)
+                running[job] = demand(job)
             backend, target, counts = _run_job(*job, args)
             failed = counts['failures'] + counts['errors'] or counts['code']
             with lock:
                 # a failed cache job lets the others run: they make their
                 # databases themselves
                 done.add(job)
+                del running[job]
                 lock.notify_all()
                 results.append((backend, target, counts))
                 print(f"[{'FAIL' if failed else 'ok'}] {backend:<10} "
@@ -602,7 +632,8 @@ def main(args):
     _save_durations(results)
     wall = time.monotonic() - start
     cpu = sum(c['cpu'] for *_, c in results)
-    print(f"\n{len(results)} jobs, {workers} at a time: {wall:.0f}s wall, "
+    print(f"\n{len(results)} jobs, at most {workers} at a time and "
+        f"{DEMAND_BUDGET:g} cores of demand: {wall:.0f}s wall, "
         f"{cpu:.0f}s cpu ({cpu / wall if wall else 0:.2f} cores busy "
         f"of {os.cpu_count()})")
 
