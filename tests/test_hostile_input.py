@@ -14,6 +14,8 @@ database and Python text; every refusal is a user error (no generic
 refused write leaves the record as it was. A matrix of the outcomes is
 printed."""
 import base64
+import configparser
+import importlib
 import json
 import re
 import unittest
@@ -154,6 +156,21 @@ class Answer:
     def leak(self):
         match = LEAK.search(self.body)
         return match.group(0) if match else None
+
+
+def hopu_wizard_names():
+    "The names of the wizards the Hopu modules register (tryton.cfg)"
+    names = set()
+    for cfg in sorted((paths.ROOT / 'addons').glob('hopu_*/tryton.cfg')):
+        config = configparser.ConfigParser()
+        config.read(cfg)
+        module = cfg.parent.name
+        for entry in config.get('register', 'wizard', fallback='').split():
+            file, class_ = entry.rsplit('.', 1)
+            python = importlib.import_module(
+                f'trytond.modules.{module}.{file}')
+            names.add(getattr(python, class_).__name__)
+    return names
 
 
 def post(url, body, content_type='application/json', session=None):
@@ -363,6 +380,69 @@ class HostileInputTestCase(unittest.TestCase):
                 f'model.{model}.search', [], 0, 10, 'rec_name')
             self.check(answer, True, f'{model} order', problems, matrix)
         self.print_matrix('Hostile search domains', matrix)
+        self.assertEqual(problems, [], '\n'.join(problems[:60]))
+
+    def test_wizards_without_a_record(self):
+        """CRM-9 CRM-10 CON-3: every Hopu wizard started with no record
+        (from a hand-made call, from its menu entry, or on its model with
+        an empty selection) opens its first step or answers a user error,
+        as the administrator and as the salesperson"""
+        # the wizards of the Hopu modules (their tryton.cfg) and the menu
+        # entries and keywords (操作, 打印) that start them
+        names = hopu_wizard_names()
+        wizards = self.admin.model('ir.action.wizard', 'search_read',
+            [('wiz_name', 'in', sorted(names))], 0, None, None,
+            ['action', 'wiz_name'])
+        self.assertEqual({w['wiz_name'] for w in wizards}, names)
+        menus = {}
+        for menu in self.admin.model('ir.ui.menu', 'search_read',
+                [], 0, None, None, ['action']):
+            if (menu['action'] or '').startswith('ir.action.wizard,'):
+                menus.setdefault(
+                    int(menu['action'].split(',')[1]), menu['id'])
+        keywords = self.admin.model('ir.action.keyword', 'search_read',
+            [('action', 'in', [w['action'] for w in wizards])],
+            0, None, None, ['model', 'action'])
+        bound = {}
+        for keyword in keywords:
+            model = (keyword['model'] or '').split(',')[0]
+            if model:
+                bound.setdefault(keyword['action'], set()).add(model)
+        self.assertLessEqual({'hopu.crm.convert', 'hopu.crm.demote',
+                'purchase.purchase.send'}, names)
+        problems, matrix = [], {}
+        for client, role in [(self.admin, 'admin'), (self.client, 'sales')]:
+            for wizard in wizards:
+                name = wizard['wiz_name']
+                matrix.setdefault(name, Counter())
+                contexts = {'bare': {'action_id': wizard['id']}}
+                if wizard['id'] in menus:
+                    # opened from its menu entry, as sao does
+                    contexts['menu'] = {
+                        'action_id': wizard['id'],
+                        'active_model': 'ir.ui.menu',
+                        'active_id': menus[wizard['id']],
+                        'active_ids': [menus[wizard['id']]]}
+                for model in sorted(bound.get(wizard['action'], ())):
+                    contexts[f'{model} none'] = {
+                        'action_id': wizard['id'], 'active_model': model,
+                        'active_id': None, 'active_ids': []}
+                for label, context in contexts.items():
+                    context = {**client.context, **context}
+                    answer = self.rpc(
+                        f'wizard.{name}.create', context=context,
+                        client=client)
+                    label = f'{name} {role} {label}'
+                    if not answer.ok:
+                        self.check(answer, True, label, problems, matrix)
+                        continue
+                    session, start, _ = answer.result
+                    answer = self.rpc(f'wizard.{name}.execute', session, {},
+                        start, context=context, client=client)
+                    self.check(answer, False, label, problems, matrix)
+                    self.rpc(f'wizard.{name}.delete', session,
+                        context=context, client=client)
+        self.print_matrix('Wizards started without a record', matrix)
         self.assertEqual(problems, [], '\n'.join(problems[:60]))
 
     def test_report_contexts(self):

@@ -7,6 +7,7 @@ The wizard runs in one transaction: either everything converts or, on the
 first error, nothing changes."""
 from trytond.i18n import gettext
 from trytond.model import ModelView, fields
+from trytond.modules.hopu_sysadmin.wizard_record import wizard_record
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction, without_check_access
@@ -107,7 +108,7 @@ class Convert(Wizard):
     open_ = StateAction('hopu_crm.act_customer_form')
 
     def default_start(self, fields):
-        lead = self.record
+        lead = wizard_record(self, 'party.party')
         self.check_lead(lead)
         duplicates = lead.crm_duplicates(stages=['existing'])
         contacts = [c for c in lead.crm_contacts if c.active]
@@ -131,7 +132,7 @@ class Convert(Wizard):
                     lead=lead.rec_name))
 
     def transition_convert(self):
-        lead = self.record
+        lead = wizard_record(self, 'party.party')
         self.check_lead(lead)
         mode = self.start.mode
         contacts = list(self.start.contacts)
@@ -270,8 +271,9 @@ class Demote(Wizard):
     open_ = StateAction('hopu_crm.act_lead_form')
 
     def default_start(self, fields):
-        self.check_customer(self.record)
-        return {'customer': self.record.id}
+        customer = wizard_record(self, 'party.party')
+        self.check_customer(customer)
+        return {'customer': customer.id}
 
     @staticmethod
     def check_customer(customer):
@@ -283,7 +285,7 @@ class Demote(Wizard):
     def transition_demote(self):
         pool = Pool()
         Party = pool.get('party.party')
-        customer = self.record
+        customer = wizard_record(self, 'party.party')
         self.check_customer(customer)
         reason = (self.start.reason or '').strip()
         if not reason:

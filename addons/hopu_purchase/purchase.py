@@ -12,6 +12,7 @@ from email.utils import formataddr, parseaddr
 from trytond import config
 from trytond.i18n import gettext
 from trytond.model import ModelView, Workflow, fields
+from trytond.modules.hopu_sysadmin.wizard_record import wizard_record
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.sendmail import send_message_transactional
@@ -219,7 +220,7 @@ class PurchaseSend(Wizard):
     send = StateTransition()
 
     def default_start(self, fields):
-        purchase = self.record
+        purchase = wizard_record(self, 'purchase.purchase')
         email = ''
         if purchase.contact and purchase.contact.type == 'email':
             email = purchase.contact.value
@@ -236,6 +237,6 @@ class PurchaseSend(Wizard):
             }
 
     def transition_send(self):
-        self.record.send_email(
+        wizard_record(self, 'purchase.purchase').send_email(
             self.start.to, self.start.subject, self.start.body)
         return 'end'

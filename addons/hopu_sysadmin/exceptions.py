@@ -59,3 +59,7 @@ class FavoriteMenuError(UserError):
 
 class ProgramModelRightsError(ValidationError):
     pass
+
+
+class WizardRecordError(UserError):
+    "A wizard that works on a record started without one"

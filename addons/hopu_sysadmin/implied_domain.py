@@ -33,6 +33,7 @@ fields; the record rules are ANDed to the domain as before.
 
 The upstream report it amounts to is its entry of trytond_patches."""
 import functools
+from collections import Counter
 
 from trytond.model import fields
 from trytond.model.modelstorage import is_leaf
@@ -87,8 +88,16 @@ def _implied(Model, domain):
     "The ids of the leaves of the AND domain that another leaf implies"
     leaves = []
     _and_leaves(domain, leaves)
+    # only a field named by two clauses = or in may have one implied: the
+    # value sets (a walk of a list of ids that may be huge) are built for
+    # those alone
+    names = Counter(leaf[0] for leaf in leaves
+        if len(leaf) == 3 and isinstance(leaf[0], str)
+        and leaf[1] in {'=', 'in'})
     candidates = []
     for leaf in leaves:
+        if names.get(leaf[0] if isinstance(leaf[0], str) else None, 0) < 2:
+            continue
         values = _values(Model, leaf)
         if values is not None:
             candidates.append((leaf, values))

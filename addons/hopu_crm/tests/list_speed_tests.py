@@ -43,6 +43,18 @@ class CrmListSpeedTestMixin(ListQueriesMixin):
             for name, code in [("王芳", 'GD0132'), ("刘洋", 'GD0133')]]
         return user, salespeople
 
+    def _salesperson_user(self, company, employee, login):
+        "The salesperson's user (王芳) of employee, in the salespeople's group"
+        pool = Pool()
+        User = pool.get('res.user')
+        ModelData = pool.get('ir.model.data')
+        seller = User(login=login, name="王芳", companies=[company],
+            company=company, employees=[employee], employee=employee)
+        seller.save()
+        User.write([seller], {'groups': [('add', [ModelData.get_id(
+                            'hopu_crm', 'group_crm_salesperson')])]})
+        return seller
+
     def _customers(self, salespeople, stage='potential'):
         pool = Pool()
         Party = pool.get('party.party')
@@ -86,7 +98,6 @@ class CrmListSpeedTestMixin(ListQueriesMixin):
         salesperson's customer refused to a read"""
         pool = Pool()
         Party = pool.get('party.party')
-        User = pool.get('res.user')
         Action = pool.get('ir.action.act_window')
         ModelData = pool.get('ir.model.data')
         action = Action(ModelData.get_id('hopu_crm', 'act_lead_form'))
@@ -99,12 +110,7 @@ class CrmListSpeedTestMixin(ListQueriesMixin):
         with set_company(company):
             _, salespeople = self._list_organisation(company)
             wang, liu = salespeople
-            seller = User(login='lead_list_wang', name="王芳",
-                companies=[company], company=company, employees=[wang],
-                employee=wang)
-            seller.save()
-            User.write([seller], {'groups': [('add', [ModelData.get_id(
-                                'hopu_crm', 'group_crm_salesperson')])]})
+            seller = self._salesperson_user(company, wang, 'lead_list_wang')
             customers = self._customers(salespeople)
             follow_up = Party.create([{
                         'name': f"跟进客户{n}", 'crm_stage': 'follow_up',
@@ -172,19 +178,13 @@ class CrmListSpeedTestMixin(ListQueriesMixin):
         Record = pool.get('hopu.crm.contact_record')
         Contact = pool.get('hopu.crm.contact')
         Party = pool.get('party.party')
-        User = pool.get('res.user')
         ModelData = pool.get('ir.model.data')
         view = ModelData.get_id('hopu_crm', 'contact_record_view_list')
         company = create_company()
         with set_company(company):
             user, salespeople = self._list_organisation(company)
             wang = salespeople[0]
-            seller = User(login='list_speed_wang', name="王芳",
-                companies=[company], company=company, employees=[wang],
-                employee=wang)
-            seller.save()
-            User.write([seller], {'groups': [('add', [ModelData.get_id(
-                                'hopu_crm', 'group_crm_salesperson')])]})
+            seller = self._salesperson_user(company, wang, 'list_speed_wang')
             customers = self._customers(salespeople)
             contacts = Contact.create([{
                         'customer': c.id, 'name': f"联系人{n:03d}",
