@@ -220,8 +220,8 @@ def main(argv=None):
     p.add_argument('--no-browser', action='store_true')
     p.add_argument('--failfast', action='store_true')
     p.add_argument('--jobs', type=int,
-        help="test processes at most at a time (default: the cores + 2, "
-        "or HOPU_TEST_JOBS), packed by their measured demand of cores")
+        help="test processes at a time (default: the cores, and one more "
+        "light one when their measured demands fit; or HOPU_TEST_JOBS)")
     p.add_argument('-k', dest='pattern', action='append',
         help="only tests matching this pattern (unittest -k)")
     p.set_defaults(func=cmd_test)

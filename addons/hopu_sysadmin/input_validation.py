@@ -51,7 +51,6 @@ from sql import Expression, Query
 from trytond import backend, config
 from trytond.i18n import gettext
 from trytond.model import Model as Record
-from trytond.model import fields
 from trytond.pool import Pool
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
@@ -399,13 +398,6 @@ def _check_leaf(Model, leaf, depth):
             field=_shown(name))
     if operator not in OPERATORS:
         raise _domain_error('msg_domain_operator', operator=_shown(operator))
-    if (isinstance(field, fields.Function) and not field.searcher
-            and type(field).convert_domain
-            is fields.Function.convert_domain):
-        # trytond raises NotImplementedError: an internal error
-        raise _domain_error(
-            'msg_domain_not_searchable', model=_names(Model, None)['model'],
-            field=_names(Model, name)['field'])
     if len(leaf) >= 4 and not isinstance(leaf[3], str):
         raise _domain_error(value=_shown(leaf))
     if len(leaf) == 5 and not (

@@ -206,23 +206,6 @@ class InputValidationTestCase(unittest.TestCase):
                 User.search([], limit='10')
 
     @with_transaction()
-    def test_domain_on_unsearchable_field_refused(self):
-        """A clause on a computed field without a search function (the
-        menu's action) is a user error, not trytond's NotImplementedError
-        (an internal error); a computed field that has one is searched"""
-        pool = Pool()
-        Menu = pool.get('ir.ui.menu')
-        with as_user(1):
-            for domain in [
-                    [('action', 'like', 'ir.action.wizard,%')],
-                    [('action.name', '=', 'x')],
-                    ]:
-                with self.subTest(domain=domain):
-                    with self.assertRaises(DomainValueError):
-                        Menu.search(domain)
-            self.assertTrue(Menu.search([('rec_name', 'ilike', '%')]))
-
-    @with_transaction()
     def test_domain_usual_forms_accepted(self):
         "The domains the client sends keep working"
         pool = Pool()
