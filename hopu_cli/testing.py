@@ -533,6 +533,13 @@ MAX_JOBS = CORES + 1
 DEFAULT_DEMAND = 1.0
 
 
+def _fits(running, demand, base):
+    """Whether a job of that demand starts beside the running jobs'
+    demands: up to base jobs at any demand, one more when it fits"""
+    return len(running) < base or (
+        len(running) < MAX_JOBS and sum(running) + demand <= DEMAND_BUDGET)
+
+
 # The first job of a backend: the test databases of the module sets,
 # activated once (hopu_cli/test_cache.py); that backend's module and
 # cross-module jobs start when it is done, the browser jobs at once
@@ -596,8 +603,7 @@ def main(args):
             _needs(job) not in jobs)
 
     def fits(job):
-        return len(running) < base or (
-            sum(running.values()) + demand(job) <= DEMAND_BUDGET)
+        return _fits(list(running.values()), demand(job), base)
 
     def run_jobs():
         while True:
