@@ -2,18 +2,20 @@
 # this repository contains the full copyright notices and license terms.
 """CRM-2 and CRM-3 on the customer: the owning salesperson, who may give a
 customer to whom, the ownership history and the open records that follow a
-customer to its new owner. A mixin of the one ``party.party`` extension of
-the module (party.py)."""
+customer to its new owner (a mixin of the one ``party.party`` extension of
+the module, party.py); the ownership history (客户归属记录) and CRM-4 客户分配,
+the wizard an administrator or supervisor assigns customers with."""
 import datetime as dt
 
 from trytond import backend
 from trytond.i18n import gettext
-from trytond.model import fields
+from trytond.model import Index, ModelSQL, ModelView, fields
 from trytond.modules.hopu_sysadmin.sqlcolumn import SQLColumn
 from trytond.pool import Pool
 from trytond.pyson import Eval, Id
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, check_access, without_check_access
+from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 from .exceptions import AssignError
 from .salesperson import is_supervisor, managed_employees
@@ -312,3 +314,90 @@ class CustomerOwnerMixin:
                         'user': user,
                         'reason': reason,
                         } for party, previous in changes])
+
+
+OWNER_KINDS = [
+    ('create', "Created"),
+    ('assign', "Assigned"),
+    ('transfer', "Moved"),
+    ('claim', "Claimed from Pool"),
+    ('release', "Returned to Pool"),
+    ('lapse', "Protection Lapsed"),
+    ]
+
+
+class CustomerOwner(ModelSQL, ModelView):
+    "CRM-3: Customer Ownership History"
+    __name__ = 'hopu.crm.customer.owner'
+
+    customer = fields.Many2One(
+        'party.party', "Customer", required=True, ondelete='CASCADE')
+    salesperson = fields.Many2One(
+        'company.employee', "Salesperson", ondelete='RESTRICT',
+        help="The owner from this date; empty: the pool.")
+    previous_salesperson = fields.Many2One(
+        'company.employee', "Previous Salesperson", ondelete='RESTRICT')
+    kind = fields.Selection(OWNER_KINDS, "Kind", required=True)
+    date = fields.Date("Date", required=True)
+    user = fields.Many2One('res.user', "By", ondelete='SET NULL')
+    reason = fields.Char("Reason")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.__access__.add('customer')
+        t = cls.__table__()
+        cls._sql_indexes.update({
+                Index(t, (t.customer, Index.Range())),
+                Index(t,
+                    (t.salesperson, Index.Range()),
+                    (t.kind, Index.Equality()),
+                    (t.date, Index.Range())),
+                })
+        cls._order = [('date', 'DESC'), ('id', 'DESC')]
+        # Written only by the server when a customer changes hands
+        for name in ['create', 'write', 'delete']:
+            cls.__rpc__.pop(name, None)
+
+
+class CustomerAssignStart(ModelView):
+    "Assign Customers"
+    __name__ = 'hopu.crm.customer.assign.start'
+
+    customers = fields.Many2Many(
+        'party.party', None, None, "Customers", readonly=True)
+    salesperson = fields.Many2One(
+        'company.employee', "Salesperson", required=True,
+        domain=[('salesperson_code', '!=', None)])
+    reason = fields.Char("Reason")
+
+
+class CustomerAssign(Wizard):
+    "CRM-4 客户分配: an administrator or supervisor assigns customers"
+    __name__ = 'hopu.crm.customer.assign'
+
+    start = StateView('hopu.crm.customer.assign.start',
+        'hopu_crm.customer_assign_start_view_form', [
+            Button("Cancel", 'end', 'tryton-cancel'),
+            Button("Assign", 'assign', 'tryton-ok', default=True),
+            ])
+    assign = StateTransition()
+
+    def default_start(self, fields):
+        return {
+            'customers': [r.id for r in self.records if r.crm_stage],
+            }
+
+    def transition_assign(self):
+        pool = Pool()
+        Party = pool.get('party.party')
+        ModelAccess = pool.get('ir.model.access')
+        ModelAccess.check('party.party', 'write')
+        customers = [c for c in self.start.customers
+            if c.salesperson != self.start.salesperson]
+        Party._crm_check_assign(customers, self.start.salesperson.id)
+        Party._crm_check_cap(self.start.salesperson, customers)
+        Party.crm_change_owner(
+            customers, self.start.salesperson, 'assign',
+            reason=self.start.reason)
+        return 'end'

@@ -2,9 +2,9 @@
 # this repository contains the full copyright notices and license terms.
 """CRM-4 on the customer: the protection period of a potential customer,
 the pool 公海 (claim, release, the cap of potential customers), the lapse of
-the period and its notice (scheduled tasks). The rules themselves and the
-ownership history are in pool.py. A mixin of the one ``party.party``
-extension of the module (party.py)."""
+the period and its notice (scheduled tasks, Cron). The rules themselves are
+in configuration.py, the ownership history in customer_owner.py. A mixin of
+the one ``party.party`` extension of the module (party.py)."""
 import datetime as dt
 
 from sql import Null
@@ -12,7 +12,7 @@ from sql import Null
 from trytond.i18n import gettext
 from trytond.model import ModelView, fields
 from trytond.modules.hopu_sysadmin.security import readable_ids
-from trytond.pool import Pool
+from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.transaction import Transaction, without_check_access
 
@@ -301,3 +301,17 @@ class CustomerPoolMixin:
                 party.protection_notified = party.protection_end
             cls.save(parties)
         return parties
+
+
+class Cron(metaclass=PoolMeta):
+    __name__ = 'ir.cron'
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.method.selection.extend([
+                ('party.party|crm_release_lapsed',
+                    "Return Lapsed Customers to the Pool"),
+                ('party.party|crm_notify_lapsing',
+                    "Notify Lapsing Protection Periods"),
+                ])
