@@ -14,7 +14,6 @@ database and Python text; every refusal is a user error (no generic
 refused write leaves the record as it was. A matrix of the outcomes is
 printed."""
 import base64
-import configparser
 import importlib
 import json
 import re
@@ -24,6 +23,7 @@ import urllib.request
 from collections import Counter
 
 from hopu_cli import demo, paths
+from trytond.modules import get_module_register
 
 from .support import Client, backend_uri, demo_database, running_server
 
@@ -159,17 +159,18 @@ class Answer:
 
 
 def hopu_wizard_names():
-    "The names of the wizards the Hopu modules register (tryton.cfg)"
+    """The names of the wizards the Hopu modules register (their
+    tryton.cfg, read by trytond's own parser)"""
     names = set()
-    for cfg in sorted((paths.ROOT / 'addons').glob('hopu_*/tryton.cfg')):
-        config = configparser.ConfigParser()
-        config.read(cfg)
-        module = cfg.parent.name
-        for entry in config.get('register', 'wizard', fallback='').split():
-            file, class_ = entry.rsplit('.', 1)
-            python = importlib.import_module(
-                f'trytond.modules.{module}.{file}')
-            names.add(getattr(python, class_).__name__)
+    for module in paths.HOPU_MODULES:
+        for classes, info in get_module_register(module):
+            if info['type_'] != 'wizard':
+                continue
+            for entry in classes:
+                file, class_ = entry.rsplit('.', 1)
+                python = importlib.import_module(
+                    f'trytond.modules.{module}.{file}')
+                names.add(getattr(python, class_).__name__)
     return names
 
 
